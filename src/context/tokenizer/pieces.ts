@@ -1,0 +1,73 @@
+/**
+ * The pre-tokenizer of each encoding: the regular expression that splits text into pieces before byte-pair
+ * merging. Token counts add up over pieces, which lets long pieces be counted apart from the rest exactly.
+ *
+ * @module
+ */
+import type { Encoding } from '../types.js';
+
+// tiktoken's own patterns, with the case-insensitive contractions spelt out for JavaScript.
+const CONTRACTIONS = "'s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D";
+const PATTERNS: Record<Encoding, string> = {
+  o200k_base: String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(${CONTRACTIONS})?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(${CONTRACTIONS})?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  cl100k_base: String.raw`(${CONTRACTIONS})|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+};
+
+/**
+ * Pieces longer than this many UTF-16 units are merged by {@link countLongPiece} rather than by the library:
+ * the libraries' merge loop is quadratic in piece length (100,000 spaces take seconds).
+ */
+export const MAX_NATIVE_PIECE_LENGTH = 256;
+
+// Every piece is a run of letters/marks or of non-letters/non-digits, give or take a one-character prefix and
+// a three-character contraction, so a piece over the limit implies a run this long of one of the two classes.
+const LONG_RUN = MAX_NATIVE_PIECE_LENGTH - 4;
+const longRunPattern = new RegExp(String.raw`[\p{L}\p{M}]{${LONG_RUN}}|[^\p{L}\p{N}]{${LONG_RUN}}`, 'u');
+
+/**
+ * Whether the text may hold a piece too long for the libraries; false means it certainly does not.
+ *
+ * @param text - Any text.
+ */
+export function mayHaveLongPiece(text: string): boolean {
+  return text.length > LONG_RUN && longRunPattern.test(text);
+}
+
+/** A piece of text as the pre-tokenizer cut it. */
+export interface Piece {
+  /** Offset of the first UTF-16 unit. */
+  start: number;
+  /** Offset just past the last unit. */
+  end: number;
+}
+
+/**
+ * The pieces of a text, in order and covering it without gaps.
+ *
+ * @param text - Any text.
+ * @param encoding - Whose pre-tokenizer to use.
+ */
+export function* pieces(text: string, encoding: Encoding): Generator<Piece> {
+  const pattern = new RegExp(PATTERNS[encoding], 'gu');
+  for (const match of text.matchAll(pattern)) {
+    yield { start: match.index, end: match.index + match[0].length };
+  }
+}
+
+const WHITESPACE = /\s/;
+
+/**
+ * Whether text cut at piece boundary `at` can be counted as two texts with the same total. Only one case
+ * breaks: a run of spaces or tabs right before a non-space, which the pre-tokenizer splits as `\s+(?!\S)`
+ * plus one space, but which at the end of a text becomes one piece.
+ *
+ * @param text - The whole text.
+ * @param at - A piece boundary in it.
+ */
+export function isSafeCut(text: string, at: number): boolean {
+  const before = text[at - 1];
+  const after = text[at];
+  if (before === undefined || after === undefined) return true;
+  const beforeIsHorizontalSpace = before !== '\n' && before !== '\r' && WHITESPACE.test(before);
+  return !(beforeIsHorizontalSpace && !WHITESPACE.test(after));
+}

@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { codeCorpus, declarationCorpus, proseCorpus } from '../../bench/context/corpus.js';
+import { nativeCounter } from '../../src/context/tokenizer/backends.js';
+import { countLongPiece } from '../../src/context/tokenizer/long-piece.js';
+import { countTokens, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
+import { ENCODINGS, TOKENIZER_BACKENDS } from '../../src/context/types.js';
+
+const UNICODE_SNIPPETS = [
+  'Grüße aus Köln – naïve café, façade; Ελληνικά; русский текст; עברית; العربية',
+  '日本語の文章と中文句子，还有한국어 문장。',
+  'Emoji: 👩‍💻🚀🎉 flags 🇳🇴🇯🇵 skin 👍🏽 and ZWJ 👨‍👩‍👧‍👦',
+  'Combining: e\u0301 a\u0308 n\u0303\u0301; math 𝔘𝔫𝔦𝔠𝔬𝔡𝔢; tabs\tand\r\nCRLF',
+  "Special markers are plain text: <|endoftext|> <|im_start|>user<|im_end|> don't won't I'LL",
+];
+
+describe('countTokens', () => {
+  const corpus = [
+    ...codeCorpus().slice(0, 6),
+    ...proseCorpus().slice(0, 4),
+    { path: 'lib.es5.d.ts (head)', text: declarationCorpus()[0]!.text.slice(0, 120_000) },
+    ...UNICODE_SNIPPETS.map((text, i) => ({ path: `unicode-${i}`, text })),
+  ];
+
+  for (const encoding of ENCODINGS) {
+    it(`gives the same count with every backend on real text (${encoding})`, () => {
+      for (const { path, text } of corpus) {
+        const counts = TOKENIZER_BACKENDS.map((backend) => getTokenizer({ encoding, backend }).count(text));
+        expect(new Set(counts), path).toHaveLength(1);
+        expect(counts[0], path).toBe(nativeCounter('tiktoken-wasm', encoding)(text));
+      }
+    });
+  }
+
+  it('defaults to o200k_base', () => {
+    const text = proseCorpus()[0]!.text;
+    expect(countTokens(text)).toBe(countTokens(text, { encoding: 'o200k_base' }));
+    expect(countTokens(text)).not.toBe(countTokens(text, { encoding: 'cl100k_base' }));
+  });
+
+  it('counts the empty string as zero tokens', () => {
+    expect(countTokens('')).toBe(0);
+  });
+
+  it('serves repeated long content from the cache', () => {
+    const tokenizer = getTokenizer({ backend: 'js-tiktoken', encoding: 'cl100k_base' });
+    const text = proseCorpus()[1]!.text;
+    tokenizer.clearCache();
+    const first = tokenizer.count(text);
+    const second = tokenizer.count(text);
+    expect(second).toBe(first);
+    expect(tokenizer.cacheStats()).toEqual({ hits: 1, misses: 1, size: 1 });
+  });
+});
+
+/** Text built from runs of characters, so that long pre-tokenizer pieces of every class occur. */
+const runs = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom(
+        ' ',
+        '\t',
+        '\n',
+        '\r\n',
+        'a',
+        'Z',
+        'é',
+        'ж',
+        '中',
+        '7',
+        '.',
+        '/',
+        "'",
+        '!',
+        '😀',
+        '\u0301',
+        'ab ',
+      ),
+      fc.nat({ max: 700 }),
+    ),
+    { minLength: 1, maxLength: 12 },
+  )
+  .map((parts) => parts.map(([unit, times]) => unit.repeat(times)).join(''));
+
+describe('long runs of one character class', () => {
+  for (const encoding of ENCODINGS) {
+    it(`are counted exactly, as the library counts them unguarded (${encoding})`, () => {
+      const unguarded = nativeCounter('gpt-tokenizer', encoding);
+      fc.assert(
+        fc.property(runs, (text) => getTokenizer({ encoding }).count(text) === unguarded(text)),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('are counted exactly when mixed with ordinary text, by the WASM build too', () => {
+    const prose = proseCorpus()[2]!.text.slice(0, 4000);
+    const text = `${prose}${' '.repeat(3000)}x${'-'.repeat(2000)}\n${'q'.repeat(2500)}'s\t\t\t${'9'.repeat(900)}`;
+    for (const encoding of ENCODINGS) {
+      expect(getTokenizer({ encoding, backend: 'tiktoken-wasm' }).count(text)).toBe(
+        nativeCounter('tiktoken-wasm', encoding)(text),
+      );
+    }
+  });
+
+  it('merges one long piece as the library does', () => {
+    for (const piece of [' '.repeat(5000), 'abcab'.repeat(900), '!'.repeat(4000), 'Ünïcödé'.repeat(400)]) {
+      expect(countLongPiece(piece, 'o200k_base')).toBe(nativeCounter('tiktoken-wasm', 'o200k_base')(piece));
+    }
+  });
+
+  it('of 100,000 spaces, letters, digits or punctuation are counted by every backend', () => {
+    for (const unit of [' ', 'a', '7', '=', '\n']) {
+      const text = unit.repeat(100_000);
+      const counts = TOKENIZER_BACKENDS.map((backend) => countTokens(`x${text}y`, { backend }));
+      expect(new Set(counts)).toHaveLength(1);
+      // Same runs are merged into the longest tokens the vocabulary has, never below one token per 256 units.
+      expect(counts[0]).toBeGreaterThan(100_000 / 256);
+      expect(counts[0]).toBeLessThan(100_000 / 2);
+    }
+  });
+});
