@@ -71,3 +71,28 @@ export function isSafeCut(text: string, at: number): boolean {
   const beforeIsHorizontalSpace = before !== '\n' && before !== '\r' && WHITESPACE.test(before);
   return !(beforeIsHorizontalSpace && !WHITESPACE.test(after));
 }
+
+/** A letter or digit followed by a space or tab: always a piece boundary, and a safe one, in both encodings. */
+const SAFE_CUT = /[\p{L}\p{N}][ \t]/gu;
+
+/**
+ * Cuts text into parts of about `partLength` units at safe piece boundaries, so that the counts of the parts
+ * add up to the count of the whole. A part may be longer where the text offers no safe cut.
+ *
+ * @param text - Any text.
+ * @param partLength - Length to aim for.
+ */
+export function cutAtSafeBoundaries(text: string, partLength: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  while (text.length - start > partLength) {
+    SAFE_CUT.lastIndex = start + partLength;
+    const match = SAFE_CUT.exec(text);
+    if (match === null) break;
+    const cut = match.index + match[0].length - 1;
+    parts.push(text.slice(start, cut));
+    start = cut;
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
