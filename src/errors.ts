@@ -1,0 +1,107 @@
+/** Base class of every error lingflow throws, so callers can catch them all with one `instanceof`. */
+export class LingflowError extends Error {
+  override name = 'LingflowError';
+}
+
+/** One problem found while validating input. */
+export interface ValidationIssue {
+  /** Index of the offending task in the input list, when the problem belongs to one task. */
+  index?: number;
+  /** Id of the offending task, when it has a usable one. */
+  taskId?: string;
+  /** The field at fault, e.g. `dependencies[1]` or `timeoutMs`. */
+  field: string;
+  message: string;
+}
+
+function describeIssue(issue: ValidationIssue): string {
+  const where =
+    issue.taskId !== undefined
+      ? `task "${issue.taskId}"`
+      : issue.index !== undefined
+        ? `task at index ${issue.index}`
+        : 'options';
+  return `${where}, ${issue.field}: ${issue.message}`;
+}
+
+/** Thrown before anything runs when tasks or options are invalid. Lists every problem found, not just the first. */
+export class ValidationError extends LingflowError {
+  override name = 'ValidationError';
+  /** Every problem found. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(issues: readonly ValidationIssue[], subject = 'workflow') {
+    const lines = issues.map((issue) => `  - ${describeIssue(issue)}`);
+    super(
+      `Invalid ${subject}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** An attempt ran longer than its `timeoutMs`. */
+export class TaskTimeoutError extends LingflowError {
+  override name = 'TaskTimeoutError';
+  constructor(
+    readonly taskId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`task "${taskId}" timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** A task was cancelled by an abort signal or by fail-fast. */
+export class TaskCancelledError extends LingflowError {
+  override name = 'TaskCancelledError';
+  constructor(
+    readonly taskId: string,
+    readonly reason: string,
+  ) {
+    super(`task "${taskId}" cancelled: ${reason}`);
+  }
+}
+
+/** The agent's handler threw or rejected. */
+export class AgentError extends LingflowError {
+  override name = 'AgentError';
+  constructor(
+    readonly taskId: string,
+    readonly agentType: string,
+    message: string,
+    /** The stack trace from inside the worker, when available. */
+    readonly agentStack?: string,
+  ) {
+    super(`agent "${agentType}" failed on task "${taskId}": ${message}`);
+  }
+}
+
+/** The agent module could not be loaded or has no default export function. */
+export class AgentLoadError extends LingflowError {
+  override name = 'AgentLoadError';
+  constructor(
+    readonly agentType: string,
+    readonly moduleUrl: string,
+    message: string,
+  ) {
+    super(`agent "${agentType}" could not be loaded from ${moduleUrl}: ${message}`);
+  }
+}
+
+/** The worker thread running a task died (process.exit, out of memory, native crash). */
+export class WorkerCrashError extends LingflowError {
+  override name = 'WorkerCrashError';
+  constructor(
+    readonly taskId: string,
+    message: string,
+  ) {
+    super(`worker running task "${taskId}" crashed: ${message}`);
+  }
+}
+
+/** The coordinator was used after `close()`. */
+export class CoordinatorClosedError extends LingflowError {
+  override name = 'CoordinatorClosedError';
+  constructor() {
+    super('the coordinator is closed');
+  }
+}

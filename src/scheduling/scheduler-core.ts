@@ -1,0 +1,310 @@
+import type { TaskGraph } from '../graph/task-graph.js';
+import type { FailurePolicy, TaskStatus } from '../types.js';
+import type { DispatchOrder } from './dispatch-order.js';
+import { IndexHeap } from './index-heap.js';
+
+/** Where a task is in its life: waiting, running, or one of the final {@link TaskStatus} values. */
+export type TaskPhase = 'blocked' | 'ready' | 'retrying' | 'running' | TaskStatus;
+
+/** How an attempt that did not complete ended. */
+export type AttemptFailure = 'failed' | 'timed_out' | 'cancelled';
+
+/** Concurrency limits by agent kind: CPU tasks share the worker threads; I/O tasks may overlap further. */
+export interface ConcurrencyLimits {
+  cpu: number;
+  io: number;
+}
+
+/** Kind of each task, as stored by the scheduler. */
+export const CPU_TASK = 0;
+/** Kind of each task, as stored by the scheduler. */
+export const IO_TASK = 1;
+
+/** Receives every state change, synchronously, in the order they happen. */
+export interface SchedulerObserver {
+  taskStarted?(index: number, attempt: number, now: number): void;
+  taskRetrying?(index: number, nextAttempt: number, retryAt: number, error: string): void;
+  taskSettled?(index: number, status: TaskStatus, now: number, error?: string): void;
+  /** The workflow was halted; the driver must interrupt these running tasks. */
+  halted?(reason: string, running: readonly number[]): void;
+}
+
+/** Everything the scheduler needs to know about a workflow. */
+export interface SchedulerCoreOptions {
+  graph: TaskGraph;
+  order: DispatchOrder;
+  /** {@link CPU_TASK} or {@link IO_TASK} per task; all CPU when omitted. */
+  kinds?: ArrayLike<number>;
+  /** Retries + 1, per task. */
+  maxAttempts: ArrayLike<number>;
+  limits: ConcurrencyLimits;
+  failurePolicy: FailurePolicy;
+  /** Delay before the next attempt, given the number of the attempt that just failed (1-based). */
+  retryDelayMs: (failedAttempt: number) => number;
+  observer?: SchedulerObserver;
+}
+
+/** A task to start now, and which attempt this is (1-based). */
+export interface Dispatch {
+  index: number;
+  attempt: number;
+}
+
+const PHASES: readonly TaskPhase[] = [
+  'blocked',
+  'ready',
+  'retrying',
+  'running',
+  'completed',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'skipped',
+];
+const BLOCKED = 0;
+const READY = 1;
+const RETRYING = 2;
+const RUNNING = 3;
+const FIRST_FINAL = 4;
+const phaseCode = (phase: TaskPhase) => PHASES.indexOf(phase);
+
+const FAILURE_WORDS: Readonly<Record<AttemptFailure | 'skipped', string>> = {
+  failed: 'failed',
+  timed_out: 'timed out',
+  cancelled: 'was cancelled',
+  skipped: 'was skipped',
+};
+
+/**
+ * The scheduler's state machine: which tasks are blocked, ready, running or settled, and which to start
+ * next. It holds no timers, threads or I/O: a driver calls it with the current time (real or virtual) and
+ * executes what it hands out, so the live coordinator, the planner and the property tests share one
+ * code path.
+ *
+ * Rules: a task is ready when all its dependencies completed; ready tasks start in {@link DispatchOrder};
+ * a failed or timed-out attempt is retried after a delay while attempts remain; a task that fails for
+ * good skips its dependents (`continue`) or halts the workflow (`fail-fast`).
+ */
+export class SchedulerCore {
+  readonly graph: TaskGraph;
+  readonly #options: SchedulerCoreOptions;
+  readonly #phase: Uint8Array;
+  readonly #waitingOn: Int32Array;
+  readonly #attempts: Uint32Array;
+  readonly #retryAt = new Map<number, number>();
+  readonly #queues: [IndexHeap, IndexHeap];
+  readonly #running = [0, 0];
+  readonly #limits: number[];
+  readonly #phaseCounts = new Int32Array(PHASES.length);
+  #settled = 0;
+  #haltReason: string | undefined;
+
+  constructor(options: SchedulerCoreOptions) {
+    const { graph } = options;
+    this.graph = graph;
+    this.#options = options;
+    this.#limits = [options.limits.cpu, options.limits.io];
+    this.#phase = new Uint8Array(graph.size);
+    this.#attempts = new Uint32Array(graph.size);
+    this.#waitingOn = Int32Array.from(graph.dependencies, (list) => list.length);
+    const before = (a: number, b: number) => this.#before(a, b);
+    this.#queues = [new IndexHeap(before), new IndexHeap(before)];
+    this.#phaseCounts[BLOCKED] = graph.size;
+    for (let index = 0; index < graph.size; index++) {
+      if (this.#waitingOn[index] === 0) this.#makeReady(index);
+    }
+  }
+
+  /** `true` once every task has a final status. */
+  get finished(): boolean {
+    return this.#settled === this.graph.size;
+  }
+
+  /** Why the workflow was halted (fail-fast or abort), if it was. */
+  get haltReason(): string | undefined {
+    return this.#haltReason;
+  }
+
+  /** The current phase of one task. */
+  phaseOf(index: number): TaskPhase {
+    return PHASES[this.#phase[index]!]!;
+  }
+
+  /** Attempts started so far for one task. */
+  attemptsOf(index: number): number {
+    return this.#attempts[index]!;
+  }
+
+  /** How many tasks are in each phase. */
+  phaseCounts(): Record<TaskPhase, number> {
+    const counts = {} as Record<TaskPhase, number>;
+    PHASES.forEach((phase, code) => {
+      counts[phase] = this.#phaseCounts[code]!;
+    });
+    return counts;
+  }
+
+  /** Running tasks by kind. */
+  get running(): ConcurrencyLimits {
+    return { cpu: this.#running[CPU_TASK]!, io: this.#running[IO_TASK]! };
+  }
+
+  get limits(): ConcurrencyLimits {
+    return { cpu: this.#limits[CPU_TASK]!, io: this.#limits[IO_TASK]! };
+  }
+
+  /** Changes a concurrency limit; running tasks are never stopped, new ones start only below the limit. */
+  setLimit(kind: keyof ConcurrencyLimits, limit: number): void {
+    this.#limits[kind === 'cpu' ? CPU_TASK : IO_TASK] = Math.max(1, Math.floor(limit));
+  }
+
+  /** When the earliest retry falls due, if any is waiting. */
+  nextWakeAt(): number | undefined {
+    let earliest: number | undefined;
+    for (const at of this.#retryAt.values()) if (earliest === undefined || at < earliest) earliest = at;
+    return earliest;
+  }
+
+  /** Marks the best ready tasks as running, up to the limits, and returns them for the driver to execute. */
+  dispatch(now: number): Dispatch[] {
+    this.#wakeRetries(now);
+    const started: Dispatch[] = [];
+    for (let kind = this.#nextKind(); kind !== undefined; kind = this.#nextKind()) {
+      const index = this.#queues[kind]!.pop()!;
+      this.#running[kind]!++;
+      this.#setPhase(index, RUNNING);
+      const attempt = ++this.#attempts[index]!;
+      started.push({ index, attempt });
+      this.#options.observer?.taskStarted?.(index, attempt, now);
+    }
+    return started;
+  }
+
+  /** Records that a running task completed, and readies the dependents it was the last to wait for. */
+  succeed(index: number, now: number): void {
+    this.#leaveRunning(index);
+    this.#settle(index, 'completed', now);
+    for (const dependent of this.graph.dependents[index]!) {
+      if (--this.#waitingOn[dependent]! === 0 && this.#phase[dependent] === BLOCKED)
+        this.#makeReady(dependent);
+    }
+  }
+
+  /**
+   * Records that a running attempt did not complete. It is retried while attempts remain, unless it was
+   * cancelled or the workflow is halted; otherwise the failure is final and the failure policy applies.
+   */
+  fail(index: number, now: number, failure: AttemptFailure, error: string): void {
+    this.#leaveRunning(index);
+    const attempts = this.#attempts[index]!;
+    if (
+      failure !== 'cancelled' &&
+      this.#haltReason === undefined &&
+      attempts < this.#options.maxAttempts[index]!
+    ) {
+      const retryAt = now + this.#options.retryDelayMs(attempts);
+      this.#setPhase(index, RETRYING);
+      this.#retryAt.set(index, retryAt);
+      this.#options.observer?.taskRetrying?.(index, attempts + 1, retryAt, error);
+      return;
+    }
+    this.#settle(index, failure, now, error);
+    if (this.#haltReason !== undefined) return;
+    if (this.#options.failurePolicy === 'fail-fast') {
+      this.halt(`fail-fast after task "${this.graph.ids[index]}" ${FAILURE_WORDS[failure]}`, now);
+    } else {
+      this.#skipDependents(index, failure, now);
+    }
+  }
+
+  /**
+   * Stops the workflow: every task not yet started is cancelled. Returns the running tasks, which the
+   * driver must interrupt and then report through {@link fail} (or {@link succeed} if they finished first).
+   */
+  halt(reason: string, now: number): number[] {
+    if (this.#haltReason === undefined) this.#haltReason = reason;
+    this.#retryAt.clear();
+    this.#queues.forEach((queue) => {
+      queue.drain();
+    });
+    const running: number[] = [];
+    for (let index = 0; index < this.graph.size; index++) {
+      const phase = this.#phase[index]!;
+      if (phase === RUNNING) running.push(index);
+      else if (phase < FIRST_FINAL) this.#settle(index, 'cancelled', now, `cancelled: ${reason}`);
+    }
+    this.#options.observer?.halted?.(reason, running);
+    return running;
+  }
+
+  #nextKind(): number | undefined {
+    let best: number | undefined;
+    for (const kind of [CPU_TASK, IO_TASK]) {
+      const head = this.#queues[kind]!.peek();
+      if (head === undefined || this.#running[kind]! >= this.#limits[kind]!) continue;
+      if (best === undefined || this.#before(head, this.#queues[best]!.peek()!)) best = kind;
+    }
+    return best;
+  }
+
+  #before(a: number, b: number): boolean {
+    const { priorityClass, urgency } = this.#options.order;
+    if (priorityClass[a] !== priorityClass[b]) return priorityClass[a]! > priorityClass[b]!;
+    if (urgency[a] !== urgency[b]) return urgency[a]! > urgency[b]!;
+    return a < b;
+  }
+
+  #kindOf(index: number): number {
+    return this.#options.kinds?.[index] === IO_TASK ? IO_TASK : CPU_TASK;
+  }
+
+  #makeReady(index: number): void {
+    this.#setPhase(index, READY);
+    this.#queues[this.#kindOf(index)]!.push(index);
+  }
+
+  #wakeRetries(now: number): void {
+    for (const [index, at] of this.#retryAt) {
+      if (at > now) continue;
+      this.#retryAt.delete(index);
+      this.#makeReady(index);
+    }
+  }
+
+  #leaveRunning(index: number): void {
+    if (this.#phase[index] !== RUNNING) {
+      throw new Error(`scheduler: task "${this.graph.ids[index]}" is ${this.phaseOf(index)}, not running`);
+    }
+    this.#running[this.#kindOf(index)]!--;
+  }
+
+  #setPhase(index: number, code: number): void {
+    this.#phaseCounts[this.#phase[index]!]!--;
+    this.#phaseCounts[code]!++;
+    this.#phase[index] = code;
+  }
+
+  #settle(index: number, status: TaskStatus, now: number, error?: string): void {
+    this.#setPhase(index, phaseCode(status));
+    this.#settled++;
+    this.#options.observer?.taskSettled?.(index, status, now, error);
+  }
+
+  /** A dependent of a failed task can only be blocked: it skips, and so does everything behind it. */
+  #skipDependents(root: number, failure: AttemptFailure, now: number): void {
+    const rootId = this.graph.ids[root];
+    const stack = [root];
+    while (stack.length > 0) {
+      const index = stack.pop()!;
+      for (const dependent of this.graph.dependents[index]!) {
+        if (this.#phase[dependent] !== BLOCKED) continue;
+        const reason =
+          index === root
+            ? `skipped: dependency "${rootId}" ${FAILURE_WORDS[failure]}`
+            : `skipped: dependency "${this.graph.ids[index]}" was skipped because "${rootId}" ${FAILURE_WORDS[failure]}`;
+        this.#settle(dependent, 'skipped', now, reason);
+        stack.push(dependent);
+      }
+    }
+  }
+}
