@@ -1,0 +1,58 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { AgentKind } from '../types.js';
+
+/** What an agent's handler receives as its first argument. */
+export interface AgentTask {
+  id: string;
+  description: string;
+  agentType: string;
+  context: Record<string, unknown>;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/** A resolved agent: its type name, where its module is, and how it may be scheduled. */
+export interface AgentBinding {
+  type: string;
+  /** `file:` URL of the module, ready for `import()`. */
+  moduleUrl: string;
+  kind: AgentKind;
+}
+
+/** A progress report from inside an agent. */
+export interface ProgressUpdate {
+  /** Between 0 and 1. */
+  fraction: number;
+  message?: string;
+}
+
+/** A log line from inside an agent. */
+export interface AgentLogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/** The calls a worker makes back to the main thread while a task runs, through comlink. */
+export interface HostChannel {
+  progress(update: ProgressUpdate): void;
+  log(entry: AgentLogEntry): void;
+}
+
+/** Sent by the main thread on a task's port to ask the agent to stop (its `ctx.signal` aborts). */
+export interface AbortNotice {
+  type: 'lingflow:abort';
+  reason: string;
+}
+
+/** The message a worker receives for one task. */
+export interface WorkerRequest {
+  task: AgentTask;
+  agent: AgentBinding;
+  /** The worker's end of the task's host channel. */
+  port: MessagePort;
+}
+
+/** What a worker answers. Failures are answered, not thrown, so the main thread can tell their causes apart. */
+export type WorkerResponse =
+  | { ok: true; output: unknown; outputFiles: string[]; workerId: number }
+  | { ok: false; cause: 'agent' | 'load' | 'clone'; message: string; stack?: string; workerId: number };
