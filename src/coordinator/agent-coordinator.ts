@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { RegisteredAgent } from '../agents/agent-registry.js';
+import { registerAgents } from '../agents/agent-registry.js';
+import type { AgentSelection } from '../agents/select-agent.js';
+import { selectAgent } from '../agents/select-agent.js';
+import { CoordinatorClosedError, ValidationError } from '../errors.js';
+import type { TaskExecutor } from '../execution/executor.js';
+import { PiscinaExecutor } from '../execution/piscina-executor.js';
+import { buildTaskGraph } from '../graph/task-graph.js';
+import { validateTasks } from '../graph/validate-tasks.js';
+import { AgentHistory } from '../monitoring/agent-history.js';
+import type { CoordinatorEvents } from '../monitoring/events.js';
+import type { AgentStatus, CoordinatorStatus, WorkflowStatus } from '../monitoring/status.js';
+import { summarizeWorkflow } from '../monitoring/status.js';
+import { criticalPathOrder } from '../scheduling/dispatch-order.js';
+import { CPU_TASK, IO_TASK } from '../scheduling/scheduler-core.js';
+import type { FailurePolicy, Task, TaskRecord, TaskResult } from '../types.js';
+import { TaskPriority } from '../types.js';
+import type { CoordinatorOptions, ResolvedOptions } from './coordinator-options.js';
+import { resolveOptions, retryDelay } from './coordinator-options.js';
+import { WorkflowRun } from './workflow-run.js';
+
+/** Options of one `executeWorkflow` call. */
+export interface WorkflowOptions {
+  /** Aborting cancels queued tasks and interrupts running ones; every task still gets a result. */
+  signal?: AbortSignal;
+  /** Overrides the coordinator's failure policy for this workflow. */
+  failurePolicy?: FailurePolicy;
+}
+
+/** Options of `executeTasksParallel` and `dispatchAgent`. */
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+const INDEPENDENT_ONLY =
+  'executeTasksParallel runs independent tasks only; use executeWorkflow for tasks with dependencies';
+
+/**
+ * Runs agent tasks on a pool of worker threads: independent lists, dependency graphs or single tasks,
+ * with priorities, retries, timeouts, failure policies, live status, per-agent history and events.
+ *
+ * @example
+ * ```ts
+ * const coordinator = new AgentCoordinator({ agents: { testing: { module: './agents/testing.js' } } });
+ * const results = await coordinator.executeWorkflow(tasks);
+ * await coordinator.close();
+ * ```
+ */
+export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
+  readonly #options: ResolvedOptions;
+  readonly #agents: Map<string, RegisteredAgent>;
+  readonly #history = new AgentHistory();
+  readonly #activeRuns = new Set<WorkflowRun>();
+  #latestRun: WorkflowRun | undefined;
+  #executor: TaskExecutor | undefined;
+  #closed = false;
+
+  /** @throws {ValidationError} when an option is invalid; every problem is listed. */
+  constructor(options: CoordinatorOptions = {}) {
+    super();
+    this.#options = resolveOptions(options);
+    this.#agents = registerAgents(this.#options.agents, this.#options.baseDir);
+    this.#executor = this.#options.executor;
+  }
+
+  /** CPU tasks run at once at most. */
+  get maxParallelAgents(): number {
+    return this.#options.maxParallelAgents;
+  }
+
+  /**
+   * Runs tasks that do not depend on each other, as many at once as the pool allows.
+   *
+   * @returns One result per task, in input order.
+   * @throws {ValidationError} before anything runs if a task is invalid or has dependencies.
+   */
+  executeTasksParallel(tasks: readonly Task[], options: RunOptions = {}): Promise<TaskResult[]> {
+    return this.#execute(tasks, { ...options, forbidDependencies: INDEPENDENT_ONLY });
+  }
+
+  /**
+   * Runs a dependency graph of tasks: each starts as soon as its dependencies completed and a worker is
+   * free, in order of priority, then longest remaining critical path, then input order.
+   *
+   * @returns One result per task, in input order, including skipped and cancelled ones.
+   * @throws {ValidationError} before anything runs if the tasks are invalid (all problems listed).
+   */
+  executeWorkflow(tasks: readonly Task[], options: WorkflowOptions = {}): Promise<TaskResult[]> {
+    return this.#execute(tasks, options);
+  }
+
+  /** Runs one task. @returns Its result. */
+  async dispatchAgent(task: Task, options: RunOptions = {}): Promise<TaskResult> {
+    const [result] = await this.#execute([task], { ...options, forbidDependencies: INDEPENDENT_ONLY });
+    return result!;
+  }
+
+  /** Explains which agent automatic selection picks for a task, and why. */
+  selectAgent(task: Pick<Task, 'agentType' | 'description'>): AgentSelection {
+    return selectAgent(task, this.#agents, this.#options.defaultAgent);
+  }
+
+  /** The pool right now: busy and idle CPU slots, queued and running tasks across all running workflows. */
+  getStatus(): CoordinatorStatus {
+    let busy = 0;
+    let queued = 0;
+    const runningTasks: string[] = [];
+    for (const run of this.#activeRuns) {
+      const counts = run.core.phaseCounts();
+      busy += run.core.running.cpu + run.core.running.io;
+      queued += counts.ready + counts.retrying;
+      runningTasks.push(...run.runningTaskIds());
+    }
+    const max = this.#options.maxParallelAgents;
+    return {
+      busyAgents: busy,
+      idleAgents: Math.max(0, max - busy),
+      maxParallelAgents: max,
+      queuedTasks: queued,
+      runningTasks,
+    };
+  }
+
+  /** Progress of the workflow running now, or of the last one if none is running. */
+  getWorkflowStatus(): WorkflowStatus {
+    return summarizeWorkflow(this.#latestRun?.core.phaseCounts());
+  }
+
+  /** What one agent type is doing now, and how many tasks it completed and failed so far. */
+  getAgentStatus(agentType: string): AgentStatus {
+    const currentTasks: string[] = [];
+    for (const run of this.#activeRuns)
+      currentTasks.push(...run.runningTaskIds().filter((id) => run.agentTypeOf(id) === agentType));
+    const { completed, failed } = this.#history.counts(agentType);
+    return {
+      agentType,
+      status: currentTasks.length > 0 ? 'BUSY' : 'IDLE',
+      currentTasks,
+      completedTasks: completed,
+      failedTasks: failed,
+    };
+  }
+
+  /** Every attempt the agent made on this coordinator, oldest first (the newest 10,000 are kept). */
+  getAgentHistory(agentType: string): TaskRecord[] {
+    return this.#history.records(agentType);
+  }
+
+  /** Cancels running workflows and stops every worker thread. Further calls throw `CoordinatorClosedError`. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const running = [...this.#activeRuns];
+    for (const run of running) run.abort('the coordinator is closing');
+    await Promise.all(running.map((run) => run.done));
+    await this.#executor?.close();
+  }
+
+  async #execute(
+    tasks: readonly Task[],
+    options: WorkflowOptions & { forbidDependencies?: string },
+  ): Promise<TaskResult[]> {
+    if (this.#closed) throw new CoordinatorClosedError();
+    const issues = validateTasks(tasks, {
+      knownAgents: new Set(this.#agents.keys()),
+      canSelectAgent: (description) => this.selectAgent({ description }).agentType !== undefined,
+      forbidDependencies: options.forbidDependencies,
+    });
+    if (issues.length > 0) throw new ValidationError(issues);
+
+    const run = this.#prepareRun(tasks, options.failurePolicy ?? this.#options.failurePolicy);
+    this.#activeRuns.add(run);
+    this.#latestRun = run;
+    const startedAt = performance.now();
+    try {
+      const results = await run.start(options.signal);
+      this.emit('workflowFinished', {
+        workflowId: run.workflowId,
+        results,
+        durationMs: performance.now() - startedAt,
+      });
+      return results;
+    } finally {
+      this.#activeRuns.delete(run);
+    }
+  }
+
+  #prepareRun(tasks: readonly Task[], failurePolicy: FailurePolicy): WorkflowRun {
+    const options = this.#options;
+    const agents = tasks.map((task) => this.#agents.get(this.selectAgent(task).agentType!)!);
+    const graph = buildTaskGraph(tasks);
+    const knownCosts = agents.map((agent) => this.#history.estimateMs(agent.type));
+    // Without history every task counts as one unit, so the critical path is the longest chain of tasks.
+    const fallbackCost = average(knownCosts.filter((cost) => cost !== undefined)) ?? 1;
+    const order = criticalPathOrder(
+      graph,
+      tasks.map((task) => task.priority ?? TaskPriority.NORMAL),
+      knownCosts.map((cost) => cost ?? fallbackCost),
+    );
+    return new WorkflowRun({
+      workflowId: randomUUID(),
+      tasks,
+      agents,
+      timeoutsMs: tasks.map((task) => task.timeoutMs ?? options.defaultTimeoutMs),
+      schedule: {
+        graph,
+        order,
+        kinds: agents.map((agent) => (agent.kind === 'io' ? IO_TASK : CPU_TASK)),
+        maxAttempts: tasks.map((task) => (task.retries ?? options.defaultRetries) + 1),
+        limits: { cpu: options.maxParallelAgents, io: options.maxParallelIo },
+        failurePolicy,
+        retryDelayMs: (attempt) => retryDelay(options.retryDelayMs, attempt),
+      },
+      executor: this.#executorForUse(),
+      history: this.#history,
+      emit: this.emit.bind(this),
+    });
+  }
+
+  /** Worker threads start on first use, so a coordinator that only plans or validates costs nothing. */
+  #executorForUse(): TaskExecutor {
+    this.#executor ??= new PiscinaExecutor({
+      threads: this.#options.maxParallelAgents,
+      ioThreads: 1,
+      ioConcurrencyPerThread: this.#options.maxParallelIo,
+      resourceLimits: this.#options.resourceLimits,
+    });
+    return this.#executor;
+  }
+}
+
+function average(values: number[]): number | undefined {
+  return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
+}

@@ -1,0 +1,117 @@
+import type { ResourceLimits } from 'node:worker_threads';
+import { recommendParallelism } from '../adaptive/recommend-parallelism.js';
+import type { ValidationIssue } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import type { TaskExecutor } from '../execution/executor.js';
+import type { AgentSpec, FailurePolicy } from '../types.js';
+
+/** Options of `new AgentCoordinator()`. */
+export interface CoordinatorOptions {
+  /** CPU tasks run at once, and worker threads started. Default: {@link recommendParallelism}. */
+  maxParallelAgents?: number;
+  /** Agents by type name. */
+  agents?: Record<string, AgentSpec>;
+  /** Agent for tasks that name none and match no agent's description. */
+  defaultAgent?: string;
+  /** Default `'continue'`. */
+  failurePolicy?: FailurePolicy;
+  /** Timeout of each attempt of tasks without `timeoutMs`. Default: none. */
+  defaultTimeoutMs?: number;
+  /** Retries of tasks without `retries`. Default 0. */
+  defaultRetries?: number;
+  /** Delay before the first retry; each further retry waits twice as long, up to 30 s. Default 100 ms. */
+  retryDelayMs?: number;
+  /** I/O tasks run at once, in total. Default: 16 per CPU slot. */
+  maxParallelIo?: number;
+  /** Heap and stack limits of each worker thread. */
+  resourceLimits?: ResourceLimits;
+  /** Directory relative agent module paths resolve against. Default: `process.cwd()`. */
+  baseDir?: string;
+  /** Runs attempts somewhere other than this process's worker threads. */
+  executor?: TaskExecutor;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  maxParallelAgents: number;
+  maxParallelIo: number;
+  agents: Record<string, AgentSpec>;
+  defaultAgent: string | undefined;
+  failurePolicy: FailurePolicy;
+  defaultTimeoutMs: number | undefined;
+  defaultRetries: number;
+  retryDelayMs: number;
+  resourceLimits: ResourceLimits | undefined;
+  baseDir: string;
+  executor: TaskExecutor | undefined;
+}
+
+const POLICIES: readonly FailurePolicy[] = ['continue', 'fail-fast'];
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/** Exponential backoff: `base`, `2 × base`, `4 × base`, … capped at 30 s. */
+export function retryDelay(baseMs: number, failedAttempt: number): number {
+  return Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (failedAttempt - 1));
+}
+
+/** Checks the coordinator's options, reporting every problem at once, and fills in defaults. */
+export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOptions {
+  const issues: ValidationIssue[] = [];
+  const report = (field: string, message: string) => issues.push({ field, message });
+  const positiveInteger = (field: string, value: unknown) => {
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
+      report(field, `expected a whole number of at least 1, got ${String(value)}`);
+    }
+  };
+  const positiveNumber = (field: string, value: unknown) => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      report(field, `expected a positive number of milliseconds, got ${String(value)}`);
+    }
+  };
+
+  positiveInteger('maxParallelAgents', options.maxParallelAgents);
+  positiveInteger('maxParallelIo', options.maxParallelIo);
+  positiveNumber('defaultTimeoutMs', options.defaultTimeoutMs);
+  positiveNumber('retryDelayMs', options.retryDelayMs);
+  const { defaultRetries } = options;
+  if (defaultRetries !== undefined && !(Number.isInteger(defaultRetries) && defaultRetries >= 0)) {
+    report('defaultRetries', `expected a whole number of at least 0, got ${String(defaultRetries)}`);
+  }
+  if (options.failurePolicy !== undefined && !POLICIES.includes(options.failurePolicy)) {
+    report('failurePolicy', `expected 'continue' or 'fail-fast', got ${String(options.failurePolicy)}`);
+  }
+  const agents = options.agents ?? {};
+  if (typeof agents !== 'object' || agents === null)
+    report('agents', 'expected an object of agent specs by name');
+  for (const [name, spec] of Object.entries(agents)) {
+    if (typeof spec !== 'object' || spec === null) {
+      report(`agents.${name}`, 'expected an agent spec object');
+      continue;
+    }
+    if (!(typeof spec.module === 'string' && spec.module !== '') && !(spec.module instanceof URL)) {
+      report(`agents.${name}.module`, 'expected a module path or URL');
+    }
+    if (spec.kind !== undefined && spec.kind !== 'cpu' && spec.kind !== 'io') {
+      report(`agents.${name}.kind`, `expected 'cpu' or 'io', got ${String(spec.kind)}`);
+    }
+  }
+  if (options.defaultAgent !== undefined && !Object.hasOwn(agents, options.defaultAgent)) {
+    report('defaultAgent', `unknown agent "${options.defaultAgent}"`);
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'coordinator options');
+
+  const maxParallelAgents = options.maxParallelAgents ?? recommendParallelism();
+  return {
+    maxParallelAgents,
+    maxParallelIo: options.maxParallelIo ?? 16 * maxParallelAgents,
+    agents,
+    defaultAgent: options.defaultAgent,
+    failurePolicy: options.failurePolicy ?? 'continue',
+    defaultTimeoutMs: options.defaultTimeoutMs,
+    defaultRetries: options.defaultRetries ?? 0,
+    retryDelayMs: options.retryDelayMs ?? 100,
+    resourceLimits: options.resourceLimits,
+    baseDir: options.baseDir ?? process.cwd(),
+    executor: options.executor,
+  };
+}

@@ -1,0 +1,40 @@
+export { recommendParallelism } from './adaptive/recommend-parallelism.js';
+export type { AgentContext, AgentHandler } from './agents/agent-context.js';
+export type { AgentSelection } from './agents/select-agent.js';
+export type { RunOptions, WorkflowOptions } from './coordinator/agent-coordinator.js';
+export { AgentCoordinator } from './coordinator/agent-coordinator.js';
+export type { CoordinatorOptions } from './coordinator/coordinator-options.js';
+export type { ValidationIssue } from './errors.js';
+export {
+  AgentError,
+  AgentLoadError,
+  CoordinatorClosedError,
+  LingflowError,
+  TaskCancelledError,
+  TaskTimeoutError,
+  ValidationError,
+  WorkerCrashError,
+} from './errors.js';
+export type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './execution/executor.js';
+export type { AgentLogEntry, AgentTask, ProgressUpdate } from './execution/protocol.js';
+export type {
+  CoordinatorEvents,
+  TaskFinishedEvent,
+  TaskLogEvent,
+  TaskProgressEvent,
+  TaskRetriedEvent,
+  TaskSkippedEvent,
+  TaskStartedEvent,
+  WorkflowFinishedEvent,
+} from './monitoring/events.js';
+export type { AgentStatus, CoordinatorStatus, WorkflowStatus } from './monitoring/status.js';
+export type {
+  AgentKind,
+  AgentSpec,
+  FailurePolicy,
+  Task,
+  TaskRecord,
+  TaskResult,
+  TaskStatus,
+} from './types.js';
+export { TaskPriority } from './types.js';

@@ -1,0 +1,57 @@
+import type { TaskPhase } from '../scheduling/scheduler-core.js';
+
+/** The pool right now (the guide's `get_status()`). */
+export interface CoordinatorStatus {
+  /** Tasks running now. */
+  busyAgents: number;
+  /** CPU slots free now. */
+  idleAgents: number;
+  maxParallelAgents: number;
+  /** Tasks ready to run and waiting for a slot, or waiting to retry. */
+  queuedTasks: number;
+  /** Ids of the tasks running now. */
+  runningTasks: string[];
+}
+
+/** Progress of one workflow (the guide's `get_workflow_status()`). */
+export interface WorkflowStatus {
+  totalTasks: number;
+  completed: number;
+  inProgress: number;
+  /** Not started yet: waiting on dependencies, on a free worker, or on a retry delay. */
+  pending: number;
+  /** Failed or timed out. */
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  /** Of `pending`: tasks whose dependencies have not all completed. */
+  waitingOnDependencies: number;
+  /** Of `pending`: tasks that could run but every slot is busy (or that wait to retry). */
+  waitingOnWorkers: number;
+}
+
+/** One agent type's activity (the guide's `get_agent_status()`). */
+export interface AgentStatus {
+  agentType: string;
+  status: 'IDLE' | 'BUSY';
+  currentTasks: string[];
+  completedTasks: number;
+  failedTasks: number;
+}
+
+/** Folds the scheduler's phase counts into a workflow status; all zero when there is no workflow. */
+export function summarizeWorkflow(counts: Record<TaskPhase, number> | undefined): WorkflowStatus {
+  const count = (phase: TaskPhase) => counts?.[phase] ?? 0;
+  const waitingOnWorkers = count('ready') + count('retrying');
+  return {
+    totalTasks: counts ? Object.values(counts).reduce((sum, n) => sum + n, 0) : 0,
+    completed: count('completed'),
+    inProgress: count('running'),
+    pending: count('blocked') + waitingOnWorkers,
+    failed: count('failed') + count('timed_out'),
+    skipped: count('skipped'),
+    cancelled: count('cancelled'),
+    waitingOnDependencies: count('blocked'),
+    waitingOnWorkers,
+  };
+}

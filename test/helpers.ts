@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import type { AgentSpec } from 'lingflow';
+
+/** Absolute path of a fixture agent module. */
+export function fixtureAgent(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/agents/${name}.js`, import.meta.url));
+}
+
+/** The fixture agents most tests use. */
+export const fixtureAgents: Record<string, AgentSpec> = {
+  cpu: { module: fixtureAgent('cpu'), description: 'burns CPU', capabilities: ['compute'] },
+  spin: { module: fixtureAgent('spin'), description: 'never returns' },
+  exit: { module: fixtureAgent('exit'), description: 'kills its worker' },
+};
