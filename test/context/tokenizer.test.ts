@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { codeCorpus, declarationCorpus, proseCorpus } from '../../bench/context/corpus.js';
 import { nativeCounter } from '../../src/context/tokenizer/backends.js';
 import { countLongPiece } from '../../src/context/tokenizer/long-piece.js';
+import { MAX_NATIVE_PIECE_LENGTH, mayHaveLongPiece, pieces } from '../../src/context/tokenizer/pieces.js';
 import { countTokens, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS, TOKENIZER_BACKENDS } from '../../src/context/types.js';
 
@@ -99,6 +100,21 @@ describe('long runs of one character class', () => {
     for (const encoding of ENCODINGS) {
       expect(getTokenizer({ encoding, backend: 'tiktoken-wasm' }).count(text)).toBe(
         nativeCounter('tiktoken-wasm', encoding)(text),
+      );
+    }
+  });
+
+  it('are always noticed: text said to have no long piece has none', () => {
+    for (const encoding of ENCODINGS) {
+      fc.assert(
+        fc.property(runs, (text) => {
+          const longest = Math.max(
+            0,
+            ...Array.from(pieces(text, encoding), (piece) => piece.end - piece.start),
+          );
+          return mayHaveLongPiece(text) || longest <= MAX_NATIVE_PIECE_LENGTH;
+        }),
+        { numRuns: 300 },
       );
     }
   });
