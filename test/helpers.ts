@@ -12,3 +12,17 @@ export const fixtureAgents: Record<string, AgentSpec> = {
   spin: { module: fixtureAgent('spin'), description: 'never returns' },
   exit: { module: fixtureAgent('exit'), description: 'kills its worker' },
 };
+
+/** The error a promise rejects with, checked to be of `type`; fails the test if it resolves or rejects otherwise. */
+export async function rejectionOf<E extends Error>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof type) return error;
+    throw error;
+  }
+  throw new Error(`expected a rejection with ${type.name}, but the promise resolved`);
+}

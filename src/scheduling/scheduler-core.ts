@@ -41,13 +41,27 @@ export interface SchedulerCoreOptions {
   failurePolicy: FailurePolicy;
   /** Delay before the next attempt, given the number of the attempt that just failed (1-based). */
   retryDelayMs: (failedAttempt: number) => number;
+  /** Lets one slot take several small tasks at once; without it every task has a slot of its own. */
+  batching?: BatchingRule;
   observer?: SchedulerObserver;
 }
 
-/** A task to start now, and which attempt this is (1-based). */
+/**
+ * When tasks are tiny, sending each to a worker costs more than running it. A slot may then take a run of
+ * consecutive ready tasks that are all `eligible`, up to `maxSize`, and never more than its share of the
+ * ready queue, so the other slots still get work.
+ */
+export interface BatchingRule {
+  maxSize: number;
+  eligible(index: number): boolean;
+}
+
+/** A task to start now, which attempt this is (1-based), and the slot (batch) it shares with others. */
 export interface Dispatch {
   index: number;
   attempt: number;
+  /** Tasks with the same batch number were dispatched together into one slot. */
+  batch: number;
 }
 
 const PHASES: readonly TaskPhase[] = [
@@ -96,6 +110,10 @@ export class SchedulerCore {
   readonly #running = [0, 0];
   readonly #limits: number[];
   readonly #phaseCounts = new Int32Array(PHASES.length);
+  /** Batch (slot) of each running task, and how many of each batch's tasks are still running. */
+  readonly #batchOf: Int32Array;
+  readonly #batchRunning = new Map<number, number>();
+  #nextBatch = 0;
   #settled = 0;
   #haltReason: string | undefined;
 
@@ -106,6 +124,7 @@ export class SchedulerCore {
     this.#limits = [options.limits.cpu, options.limits.io];
     this.#phase = new Uint8Array(graph.size);
     this.#attempts = new Uint32Array(graph.size);
+    this.#batchOf = new Int32Array(graph.size);
     this.#waitingOn = Int32Array.from(graph.dependencies, (list) => list.length);
     const before = (a: number, b: number) => this.#before(a, b);
     this.#queues = [new IndexHeap(before), new IndexHeap(before)];
@@ -144,7 +163,7 @@ export class SchedulerCore {
     return counts;
   }
 
-  /** Running tasks by kind. */
+  /** Busy slots by kind (a batch of small tasks fills one slot). */
   get running(): ConcurrencyLimits {
     return { cpu: this.#running[CPU_TASK]!, io: this.#running[IO_TASK]! };
   }
@@ -165,19 +184,39 @@ export class SchedulerCore {
     return earliest;
   }
 
-  /** Marks the best ready tasks as running, up to the limits, and returns them for the driver to execute. */
+  /**
+   * Marks the best ready tasks as running, one slot at a time up to the limits, and returns them for the
+   * driver to execute. With a {@link BatchingRule}, a slot may take several eligible tasks.
+   */
   dispatch(now: number): Dispatch[] {
     this.#wakeRetries(now);
     const started: Dispatch[] = [];
     for (let kind = this.#nextKind(); kind !== undefined; kind = this.#nextKind()) {
-      const index = this.#queues[kind]!.pop()!;
+      const batch = this.#nextBatch++;
+      const members = this.#takeBatch(this.#queues[kind]!);
       this.#running[kind]!++;
-      this.#setPhase(index, RUNNING);
-      const attempt = ++this.#attempts[index]!;
-      started.push({ index, attempt });
-      this.#options.observer?.taskStarted?.(index, attempt, now);
+      this.#batchRunning.set(batch, members.length);
+      for (const index of members) {
+        this.#setPhase(index, RUNNING);
+        this.#batchOf[index] = batch;
+        const attempt = ++this.#attempts[index]!;
+        started.push({ index, attempt, batch });
+        this.#options.observer?.taskStarted?.(index, attempt, now);
+      }
     }
     return started;
+  }
+
+  #takeBatch(queue: IndexHeap): number[] {
+    const first = queue.pop()!;
+    const rule = this.#options.batching;
+    if (!rule?.eligible(first)) return [first];
+    const share = Math.ceil((queue.size + 1) / Math.max(1, this.#limits[this.#kindOf(first)]!));
+    const size = Math.min(rule.maxSize, share);
+    const members = [first];
+    while (members.length < size && queue.size > 0 && rule.eligible(queue.peek()!))
+      members.push(queue.pop()!);
+    return members;
   }
 
   /** Records that a running task completed, and readies the dependents it was the last to wait for. */
@@ -275,6 +314,13 @@ export class SchedulerCore {
     if (this.#phase[index] !== RUNNING) {
       throw new Error(`scheduler: task "${this.graph.ids[index]}" is ${this.phaseOf(index)}, not running`);
     }
+    const batch = this.#batchOf[index]!;
+    const stillRunning = this.#batchRunning.get(batch)! - 1;
+    if (stillRunning > 0) {
+      this.#batchRunning.set(batch, stillRunning);
+      return;
+    }
+    this.#batchRunning.delete(batch);
     this.#running[this.#kindOf(index)]!--;
   }
 

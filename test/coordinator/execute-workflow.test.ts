@@ -1,6 +1,6 @@
 import { AgentCoordinator, type Task, TaskPriority, type TaskStartedEvent, ValidationError } from 'lingflow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureAgents } from '../helpers.js';
+import { fixtureAgents, rejectionOf } from '../helpers.js';
 
 let coordinator: AgentCoordinator;
 afterEach(() => coordinator?.close());
@@ -142,19 +142,19 @@ describe('executeWorkflow', () => {
       cpu('d', { timeoutMs: -5 }),
       cpu('e', { agentType: 'nobody' }),
     ]);
-    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
-    const error = await attempt.catch((caught: ValidationError) => caught);
+    const error = await rejectionOf(attempt, ValidationError);
     expect(error.issues.map((issue) => [issue.taskId, issue.field])).toEqual([
       ['d', 'timeoutMs'],
       ['e', 'agentType'],
     ]);
-    const cycleOnly = await coordinator
-      .executeWorkflow([
+    const cycleOnly = await rejectionOf(
+      coordinator.executeWorkflow([
         cpu('a', { dependencies: ['c'] }),
         cpu('b', { dependencies: ['a'] }),
         cpu('c', { dependencies: ['b'] }),
-      ])
-      .catch((caught: ValidationError) => caught);
+      ]),
+      ValidationError,
+    );
     expect(cycleOnly.message).toContain('dependency cycle: "a" → "c" → "b" → "a"');
   });
 
