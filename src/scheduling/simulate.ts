@@ -59,6 +59,16 @@ export function simulate(core: SchedulerCore, options: SimulationOptions): Simul
     if (span.outcome === 'completed') core.succeed(span.index, now);
     else core.fail(span.index, now, span.outcome, `simulated ${span.outcome}`);
   };
+  // A halt (abort or fail-fast) interrupts every running attempt, as the live driver does: each pending
+  // span is a running attempt, and it ends now, cancelled.
+  const interruptRunning = () => {
+    for (const id of pending.drain()) {
+      const span = spans[id]!;
+      span.endMs = now;
+      span.outcome = 'cancelled';
+      finish(span);
+    }
+  };
 
   start();
   while (!core.finished) {
@@ -69,18 +79,15 @@ export function simulate(core: SchedulerCore, options: SimulationOptions): Simul
       aborted = true;
       now = Math.max(now, options.abortAtMs!);
       core.halt('aborted', now);
-      // Every pending span is a running attempt, and halting interrupts them all.
-      for (const id of pending.drain()) {
-        const span = spans[id]!;
-        span.endMs = now;
-        span.outcome = 'cancelled';
-        finish(span);
-      }
+      interruptRunning();
       continue;
     }
     if (nextEventAt === Infinity) throw new Error('simulation stalled: tasks remain but nothing can run');
     now = nextEventAt;
-    while (pending.size > 0 && spans[pending.peek()!]!.endMs === now) finish(spans[pending.pop()!]!);
+    while (pending.size > 0 && spans[pending.peek()!]!.endMs === now) {
+      finish(spans[pending.pop()!]!);
+      if (core.haltReason !== undefined) interruptRunning();
+    }
     start();
   }
   return { makespanMs: now, spans };
