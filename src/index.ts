@@ -16,6 +16,8 @@ export {
   WorkerCrashError,
 } from './errors.js';
 export type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './execution/executor.js';
+export type { ProcessExecutorOptions } from './execution/process-executor.js';
+export { ProcessExecutor } from './execution/process-executor.js';
 export type { AgentLogEntry, AgentTask, ProgressUpdate } from './execution/protocol.js';
 export type {
   CoordinatorEvents,
@@ -29,6 +31,7 @@ export type {
 } from './monitoring/events.js';
 export type { AgentStatus, CoordinatorStatus, WorkflowStatus } from './monitoring/status.js';
 export type {
+  AgentIsolation,
   AgentKind,
   AgentSpec,
   FailurePolicy,

@@ -24,6 +24,12 @@ export type FailurePolicy = 'continue' | 'fail-fast';
  */
 export type AgentKind = 'cpu' | 'io';
 
+/**
+ * Where an agent runs: `thread` (a worker thread, the default) or `process` (a child process of its own, for
+ * native addons that are not thread-safe or code that may crash the process).
+ */
+export type AgentIsolation = 'thread' | 'process';
+
 /** Declares an agent: a module whose default export handles tasks inside a worker thread. */
 export interface AgentSpec {
   /** Path or `file:` URL of the agent module. Relative paths resolve against the current directory. */
@@ -34,6 +40,8 @@ export interface AgentSpec {
   capabilities?: string[];
   /** Defaults to `cpu`. */
   kind?: AgentKind;
+  /** Defaults to the coordinator's `isolation`, which defaults to `thread`. */
+  isolation?: AgentIsolation;
 }
 
 /** A unit of work for an agent. */

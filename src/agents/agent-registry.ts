@@ -23,6 +23,7 @@ export function registerAgents(
       type,
       moduleUrl: moduleUrlOf(spec.module, baseDir),
       kind: spec.kind ?? 'cpu',
+      ...(spec.isolation === undefined ? {} : { isolation: spec.isolation }),
       description: spec.description ?? '',
       capabilities: spec.capabilities ?? [],
     });

@@ -6,7 +6,9 @@ import type { AgentSelection } from '../agents/select-agent.js';
 import { selectAgent } from '../agents/select-agent.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
+import { IsolationRouter } from '../execution/isolation-router.js';
 import { PiscinaExecutor } from '../execution/piscina-executor.js';
+import { ProcessExecutor } from '../execution/process-executor.js';
 import { buildTaskGraph } from '../graph/task-graph.js';
 import { validateTasks } from '../graph/validate-tasks.js';
 import { AgentHistory } from '../monitoring/agent-history.js';
@@ -219,13 +221,26 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     });
   }
 
-  /** Worker threads start on first use, so a coordinator that only plans or validates costs nothing. */
+  /** Workers start on first use, so a coordinator that only plans or validates costs nothing. */
   #executorForUse(): TaskExecutor {
-    this.#executor ??= new PiscinaExecutor({
-      threads: this.#options.maxParallelAgents,
-      ioThreads: 1,
-      ioConcurrencyPerThread: this.#options.maxParallelIo,
-      resourceLimits: this.#options.resourceLimits,
+    const options = this.#options;
+    this.#executor ??= new IsolationRouter({
+      threads: options.maxParallelAgents,
+      defaultIsolation: options.isolation,
+      executors: {
+        thread: () =>
+          new PiscinaExecutor({
+            threads: options.maxParallelAgents,
+            ioThreads: 1,
+            ioConcurrencyPerThread: options.maxParallelIo,
+            resourceLimits: options.resourceLimits,
+          }),
+        process: () =>
+          new ProcessExecutor({
+            processes: options.maxParallelAgents,
+            ioConcurrencyPerProcess: options.maxParallelIo,
+          }),
+      },
     });
     return this.#executor;
   }

@@ -3,7 +3,7 @@ import { recommendParallelism } from '../adaptive/recommend-parallelism.js';
 import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
-import type { AgentSpec, FailurePolicy } from '../types.js';
+import type { AgentIsolation, AgentSpec, FailurePolicy } from '../types.js';
 
 /** Options of `new AgentCoordinator()`. */
 export interface CoordinatorOptions {
@@ -29,6 +29,8 @@ export interface CoordinatorOptions {
   baseDir?: string;
   /** Runs attempts somewhere other than this process's worker threads. */
   executor?: TaskExecutor;
+  /** Where agents that do not choose run: `thread` (default) or `process` (Tinypool child processes). */
+  isolation?: AgentIsolation;
 }
 
 /** Options with every default filled in. */
@@ -44,9 +46,11 @@ export interface ResolvedOptions {
   resourceLimits: ResourceLimits | undefined;
   baseDir: string;
   executor: TaskExecutor | undefined;
+  isolation: AgentIsolation;
 }
 
 const POLICIES: readonly FailurePolicy[] = ['continue', 'fail-fast'];
+const ISOLATIONS: readonly AgentIsolation[] = ['thread', 'process'];
 const MAX_RETRY_DELAY_MS = 30_000;
 
 /** Exponential backoff: `base`, `2 × base`, `4 × base`, … capped at 30 s. */
@@ -80,6 +84,9 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
   if (options.failurePolicy !== undefined && !POLICIES.includes(options.failurePolicy)) {
     report('failurePolicy', `expected 'continue' or 'fail-fast', got ${String(options.failurePolicy)}`);
   }
+  if (options.isolation !== undefined && !ISOLATIONS.includes(options.isolation)) {
+    report('isolation', `expected 'thread' or 'process', got ${String(options.isolation)}`);
+  }
   const agents = options.agents ?? {};
   if (typeof agents !== 'object' || agents === null)
     report('agents', 'expected an object of agent specs by name');
@@ -93,6 +100,9 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
     }
     if (spec.kind !== undefined && spec.kind !== 'cpu' && spec.kind !== 'io') {
       report(`agents.${name}.kind`, `expected 'cpu' or 'io', got ${String(spec.kind)}`);
+    }
+    if (spec.isolation !== undefined && !ISOLATIONS.includes(spec.isolation)) {
+      report(`agents.${name}.isolation`, `expected 'thread' or 'process', got ${String(spec.isolation)}`);
     }
   }
   if (options.defaultAgent !== undefined && !Object.hasOwn(agents, options.defaultAgent)) {
@@ -113,5 +123,6 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
     resourceLimits: options.resourceLimits,
     baseDir: options.baseDir ?? process.cwd(),
     executor: options.executor,
+    isolation: options.isolation ?? 'thread',
   };
 }

@@ -2,16 +2,10 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 import { expose } from 'comlink';
 import { Piscina } from 'piscina';
-import {
-  AgentError,
-  AgentLoadError,
-  TaskCancelledError,
-  TaskTimeoutError,
-  WorkerCrashError,
-} from '../errors.js';
 import { toComlinkEndpoint } from './comlink-endpoint.js';
 import type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
 import type { AbortNotice, HostChannel, WorkerRequest, WorkerResponse } from './protocol.js';
+import { superviseAttempt } from './supervise-attempt.js';
 import { workerUrl } from './worker-url.js';
 
 /** Options of {@link PiscinaExecutor}. */
@@ -44,59 +38,30 @@ export class PiscinaExecutor implements TaskExecutor {
     this.#cpuPool = this.#createPool(options.threads, 1);
   }
 
-  async execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
-    const { task, agent, timeoutMs } = invocation;
-    if (hooks.signal.aborted) throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
-
-    const channel = new MessageChannel();
-    const host: HostChannel = {
-      progress: (update) => hooks.onProgress?.(update),
-      log: (entry) => hooks.onLog?.(entry),
-    };
-    expose(host, toComlinkEndpoint(channel.port1));
-
-    const cooperative = agent.kind === 'io';
-    const stop = new AbortController();
-    let stopReason: 'timeout' | 'cancel' | undefined;
-    const interrupt = (why: 'timeout' | 'cancel', reason: string) => {
-      if (stopReason) return;
-      stopReason = why;
-      const notice: AbortNotice = { type: 'lingflow:abort', reason };
-      channel.port1.postMessage(notice);
-      stop.abort(reason);
-    };
-    const onCancel = () => interrupt('cancel', String(hooks.signal.reason ?? 'aborted'));
-    hooks.signal.addEventListener('abort', onCancel, { once: true });
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => interrupt('timeout', `timed out after ${timeoutMs} ms`), timeoutMs);
-
-    const request: WorkerRequest = { task, agent, port: channel.port2 };
-    const pool = cooperative ? this.#ioPoolForUse() : this.#cpuPool;
-    const run = pool.run(request, {
-      transferList: [channel.port2],
-      // A CPU thread is terminated on abort; an I/O thread is only asked to stop, through ctx.signal.
-      signal: cooperative ? undefined : stop.signal,
-    }) as Promise<WorkerResponse>;
-    const stopped = new Promise<never>((_, reject) => {
-      stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true });
+  execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
+    return superviseAttempt(invocation, hooks, () => {
+      const channel = new MessageChannel();
+      const host: HostChannel = {
+        progress: (update) => hooks.onProgress?.(update),
+        log: (entry) => hooks.onLog?.(entry),
+      };
+      expose(host, toComlinkEndpoint(channel.port1));
+      const cooperative = invocation.agent.kind === 'io';
+      const request: WorkerRequest = { task: invocation.task, agent: invocation.agent, port: channel.port2 };
+      return {
+        start: (stop) =>
+          (cooperative ? this.#ioPoolForUse() : this.#cpuPool).run(request, {
+            transferList: [channel.port2],
+            // A CPU thread is terminated on abort; an I/O thread is only asked to stop, through ctx.signal.
+            signal: cooperative ? undefined : stop,
+          }) as Promise<WorkerResponse>,
+        notifyAbort: (reason) => {
+          const notice: AbortNotice = { type: 'lingflow:abort', reason };
+          channel.port1.postMessage(notice);
+        },
+        close: () => channel.port1.close(),
+      };
     });
-    try {
-      const response = await Promise.race([run, stopped]);
-      return toOutcome(response, invocation);
-    } catch (error) {
-      if (stopReason === 'timeout') throw new TaskTimeoutError(task.id, timeoutMs!);
-      if (stopReason === 'cancel')
-        throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
-      if (error instanceof AgentError || error instanceof AgentLoadError) throw error;
-      throw new WorkerCrashError(task.id, error instanceof Error ? error.message : String(error));
-    } finally {
-      clearTimeout(timer);
-      hooks.signal.removeEventListener('abort', onCancel);
-      run.catch(() => {});
-      channel.port1.close();
-    }
   }
 
   async close(): Promise<void> {
@@ -122,22 +87,5 @@ export class PiscinaExecutor implements TaskExecutor {
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: this.#options.resourceLimits,
     });
-  }
-}
-
-function toOutcome(response: WorkerResponse, { task, agent }: Invocation): InvocationOutcome {
-  if (response.ok)
-    return { output: response.output, outputFiles: response.outputFiles, workerId: response.workerId };
-  switch (response.cause) {
-    case 'load':
-      throw new AgentLoadError(agent.type, agent.moduleUrl, response.message);
-    case 'clone':
-      throw new AgentError(
-        task.id,
-        agent.type,
-        `its return value cannot be sent between threads (${response.message})`,
-      );
-    default:
-      throw new AgentError(task.id, agent.type, response.message, response.stack);
   }
 }

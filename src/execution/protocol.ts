@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { AgentKind } from '../types.js';
+import type { AgentIsolation, AgentKind } from '../types.js';
 
 /** What an agent's handler receives as its first argument. */
 export interface AgentTask {
@@ -17,6 +17,8 @@ export interface AgentBinding {
   /** `file:` URL of the module, ready for `import()`. */
   moduleUrl: string;
   kind: AgentKind;
+  /** Set when the agent chose its isolation; otherwise the executor's default applies. */
+  isolation?: AgentIsolation;
 }
 
 /** A progress report from inside an agent. */

@@ -1,0 +1,68 @@
+import type { AgentBinding, AgentTask, HostChannel, WorkerResponse } from '../execution/protocol.js';
+import type { AgentContext } from './agent-context.js';
+import { loadAgentHandler } from './load-agent.js';
+
+/** Everything one agent run needs from the worker (thread or process) that hosts it. */
+export interface AgentRun {
+  task: AgentTask;
+  agent: AgentBinding;
+  /** Where progress and log lines go: comlink to the main thread, or IPC to the parent process. */
+  host: HostChannel;
+  /** Aborts when the task is cancelled or times out. */
+  signal: AbortSignal;
+  /** Thread id or process id of the worker, reported to the agent and in the response. */
+  workerId: number;
+}
+
+/**
+ * Runs one task inside a worker: loads the agent (cached per worker), hands it a context wired to `host`,
+ * and answers with its output or the cause of its failure. Never throws, so the caller can tell a failing
+ * agent from a dying worker.
+ */
+export async function runAgent({ task, agent, host, signal, workerId }: AgentRun): Promise<WorkerResponse> {
+  const failure = (cause: 'agent' | 'load' | 'clone', error: unknown): WorkerResponse =>
+    error instanceof Error
+      ? { ok: false, cause, message: error.message, stack: error.stack, workerId }
+      : { ok: false, cause, message: String(error), workerId };
+
+  let handler: Awaited<ReturnType<typeof loadAgentHandler>>;
+  try {
+    handler = await loadAgentHandler(agent.moduleUrl);
+  } catch (error) {
+    return failure('load', error);
+  }
+  const outputFiles: string[] = [];
+  const context: AgentContext = {
+    signal,
+    workerId,
+    reportProgress: (fraction, message) => void host.progress({ fraction, message }),
+    log: (...args) => void host.log({ level: 'info', message: formatLogArgs(args) }),
+    addOutputFile: (path) => void outputFiles.push(String(path)),
+  };
+  let output: unknown;
+  try {
+    output = await handler(task, context);
+  } catch (error) {
+    return failure('agent', error);
+  }
+  try {
+    // A value the worker cannot send would otherwise fail inside the pool, after this function returns,
+    // with no way to say which value was at fault.
+    structuredClone(output);
+  } catch (error) {
+    return failure('clone', error);
+  }
+  return { ok: true, output, outputFiles, workerId };
+}
+
+function formatLogArgs(args: unknown[]): string {
+  return args.map((arg) => (typeof arg === 'string' ? arg : inspectValue(arg))).join(' ');
+}
+
+function inspectValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

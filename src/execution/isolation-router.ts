@@ -1,0 +1,38 @@
+import type { AgentIsolation } from '../types.js';
+import type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
+
+/** Options of {@link IsolationRouter}. */
+export interface IsolationRouterOptions {
+  /** CPU tasks that can truly run at once, whatever runs them. */
+  threads: number;
+  /** Isolation of agents that do not choose one. */
+  defaultIsolation: AgentIsolation;
+  /** Each factory is called on first use, so a run that never needs processes starts none. */
+  executors: Record<AgentIsolation, () => TaskExecutor>;
+}
+
+/** Sends each attempt to worker threads or worker processes, as its agent's `isolation` says. */
+export class IsolationRouter implements TaskExecutor {
+  readonly threads: number;
+  readonly #options: IsolationRouterOptions;
+  readonly #started = new Map<AgentIsolation, TaskExecutor>();
+
+  constructor(options: IsolationRouterOptions) {
+    this.#options = options;
+    this.threads = options.threads;
+  }
+
+  execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
+    const isolation = invocation.agent.isolation ?? this.#options.defaultIsolation;
+    let executor = this.#started.get(isolation);
+    if (!executor) {
+      executor = this.#options.executors[isolation]();
+      this.#started.set(isolation, executor);
+    }
+    return executor.execute(invocation, hooks);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#started.values()].map((executor) => executor.close()));
+  }
+}

@@ -1,0 +1,90 @@
+import {
+  AgentError,
+  AgentLoadError,
+  TaskCancelledError,
+  TaskTimeoutError,
+  WorkerCrashError,
+} from '../errors.js';
+import type { Invocation, InvocationHooks, InvocationOutcome } from './executor.js';
+import type { WorkerResponse } from './protocol.js';
+
+/** How one attempt reaches a worker; what differs between worker threads and worker processes. */
+export interface AttemptTransport {
+  /**
+   * Hands the attempt to a worker. `stop` aborts on timeout or cancel; a transport that passes it to its
+   * pool gets the worker terminated, which is the only way to stop a busy loop.
+   */
+  start(stop: AbortSignal): Promise<WorkerResponse>;
+  /** Asks the agent to stop through its `ctx.signal`. */
+  notifyAbort(reason: string): void;
+  /** Releases the attempt's host channel. */
+  close(): void;
+}
+
+/**
+ * Runs one attempt through a transport with the semantics every executor shares: a timeout counted from the
+ * start, cancellation through `hooks.signal`, and failures told apart (`TaskTimeoutError`,
+ * `TaskCancelledError`, `AgentError`, `AgentLoadError`, `WorkerCrashError`).
+ */
+export async function superviseAttempt(
+  invocation: Invocation,
+  hooks: InvocationHooks,
+  open: () => AttemptTransport,
+): Promise<InvocationOutcome> {
+  const { task, timeoutMs } = invocation;
+  if (hooks.signal.aborted) throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
+
+  const transport = open();
+  const stop = new AbortController();
+  let stopReason: 'timeout' | 'cancel' | undefined;
+  const interrupt = (why: 'timeout' | 'cancel', reason: string) => {
+    if (stopReason) return;
+    stopReason = why;
+    transport.notifyAbort(reason);
+    stop.abort(reason);
+  };
+  const onCancel = () => interrupt('cancel', String(hooks.signal.reason ?? 'aborted'));
+  hooks.signal.addEventListener('abort', onCancel, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => interrupt('timeout', `timed out after ${timeoutMs} ms`), timeoutMs);
+
+  const run = transport.start(stop.signal);
+  const stopped = new Promise<never>((_, reject) => {
+    stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true });
+  });
+  try {
+    const response = await Promise.race([run, stopped]);
+    return toOutcome(response, invocation);
+  } catch (error) {
+    if (stopReason === 'timeout') throw new TaskTimeoutError(task.id, timeoutMs!);
+    if (stopReason === 'cancel')
+      throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
+    if (error instanceof AgentError || error instanceof AgentLoadError) throw error;
+    throw new WorkerCrashError(task.id, error instanceof Error ? error.message : String(error));
+  } finally {
+    clearTimeout(timer);
+    hooks.signal.removeEventListener('abort', onCancel);
+    run.catch(() => {});
+    transport.close();
+  }
+}
+
+/** Turns a worker's answer into an outcome, or throws the typed error its failure cause calls for. */
+export function toOutcome(response: WorkerResponse, { task, agent }: Invocation): InvocationOutcome {
+  if (response.ok)
+    return { output: response.output, outputFiles: response.outputFiles, workerId: response.workerId };
+  switch (response.cause) {
+    case 'load':
+      throw new AgentLoadError(agent.type, agent.moduleUrl, response.message);
+    case 'clone':
+      throw new AgentError(
+        task.id,
+        agent.type,
+        `its return value cannot be sent between threads (${response.message})`,
+      );
+    default:
+      throw new AgentError(task.id, agent.type, response.message, response.stack);
+  }
+}

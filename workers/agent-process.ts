@@ -1,0 +1,42 @@
+import { runAgent } from '../src/agents/run-agent.js';
+import type { ProcessHostMessage, ProcessRequest } from '../src/execution/process-protocol.js';
+import { isProcessAbortNotice } from '../src/execution/process-protocol.js';
+import type { WorkerResponse } from '../src/execution/protocol.js';
+
+/** Abort controllers of the tasks this process runs now, by request key. */
+const running = new Map<string, AbortController>();
+
+process.on('message', (message: unknown) => {
+  if (isProcessAbortNotice(message)) running.get(message.key)?.abort(message.reason);
+});
+
+function send(message: ProcessHostMessage): void {
+  process.send?.(message);
+}
+
+/**
+ * Runs one task in a pool process (Tinypool's child_process runtime): the same agent code path as a worker
+ * thread, with progress, logs and abort carried over the process's IPC channel, tagged with the request key.
+ */
+export default async function runAgentProcessTask({
+  key,
+  task,
+  agent,
+}: ProcessRequest): Promise<WorkerResponse> {
+  const abort = new AbortController();
+  running.set(key, abort);
+  try {
+    return await runAgent({
+      task,
+      agent,
+      host: {
+        progress: (update) => send({ type: 'lingflow:progress', key, update }),
+        log: (entry) => send({ type: 'lingflow:log', key, entry }),
+      },
+      signal: abort.signal,
+      workerId: process.pid,
+    });
+  } finally {
+    running.delete(key);
+  }
+}
