@@ -1,0 +1,148 @@
+import { bottomLevels } from '../graph/ranks.js';
+import type { TaskGraph } from '../graph/task-graph.js';
+import type { DispatchOrder } from './dispatch-order.js';
+import { IO_TASK } from './scheduler-core.js';
+import { seededRandom } from './seeded-random.js';
+import type { SimulationResult } from './simulate.js';
+import type { CostedGraph } from './simulate-order.js';
+import { simulateOrder } from './simulate-order.js';
+
+/** Options of {@link searchDispatchOrder}. */
+export interface OrderSearchOptions {
+  /** Simulations to spend at most. Default {@link DEFAULT_SEARCH_EVALUATIONS}. */
+  evaluations?: number;
+  /** Seed of the random perturbations, so a plan is reproducible. Default 1. */
+  seed?: number;
+}
+
+/** The best order found, and what it achieves. */
+export interface SearchedOrder {
+  order: DispatchOrder;
+  makespanMs: number;
+  /** Task indices in the order the best schedule starts them. */
+  startOrder: number[];
+  /** A lower bound of any schedule's makespan: the longer of the critical path and CPU work / workers. */
+  lowerBoundMs: number;
+  evaluations: number;
+}
+
+/** Simulations {@link searchDispatchOrder} spends by default: a few milliseconds for a 100-task workflow. */
+export const DEFAULT_SEARCH_EVALUATIONS = 400;
+/** Forward-backward passes per starting order; improvement rarely continues beyond a few. */
+const MAX_IMPROVEMENT_PASSES = 6;
+/** Relative spread of the random perturbations of bottom levels. */
+const PERTURBATION_SPREADS = [0.02, 0.1, 0.3];
+
+/**
+ * Looks for the {@link DispatchOrder} urgency keys that give the shortest simulated makespan on `workers`
+ * workers, keeping the given priority classes (the real run honours them, so the plan must too).
+ *
+ * It tries the classic list-scheduling rules (bottom level, i.e. critical path; bottom level then successor
+ * count; longest task first), then bottom levels with random perturbations, and improves each with
+ * forward-backward passes: schedule the reversed graph with tasks that finished last going first, then the
+ * graph again with the reversed schedule's finishing times as urgency. Each pass packs the schedule against
+ * one end, which closes idle gaps list scheduling leaves. It stops at the lower bound or when the budget is spent.
+ */
+export function searchDispatchOrder(
+  problem: CostedGraph,
+  priorityClass: Uint8Array,
+  workers: number,
+  options: OrderSearchOptions = {},
+): SearchedOrder {
+  const { graph, costs } = problem;
+  const budget = Math.max(1, options.evaluations ?? DEFAULT_SEARCH_EVALUATIONS);
+  const random = seededRandom(options.seed ?? 1);
+  const levels = bottomLevels(graph, costs);
+  const lowerBoundMs = lowerBound(problem, levels, workers);
+  const reversed: CostedGraph = { ...problem, graph: reverseGraph(graph) };
+  const noClasses = new Uint8Array(graph.size);
+  // Ties must only break ties: scale them below the smallest difference between costs that matters.
+  const tie = tieScale(costs);
+
+  let evaluations = 0;
+  let best: { urgency: Float64Array; result: SimulationResult } | undefined;
+  const evaluate = (urgency: Float64Array) => {
+    evaluations++;
+    const result = simulateOrder(problem, { priorityClass, urgency }, workers);
+    if (best === undefined || result.makespanMs < best.result.makespanMs) best = { urgency, result };
+    return result;
+  };
+  const done = () =>
+    evaluations >= budget || (best !== undefined && best.result.makespanMs <= lowerBoundMs * (1 + 1e-9));
+  const improve = (start: Float64Array) => {
+    let result = evaluate(start);
+    for (let pass = 0; pass < MAX_IMPROVEMENT_PASSES && evaluations + 2 <= budget && !done(); pass++) {
+      evaluations++;
+      const backward = simulateOrder(
+        reversed,
+        { priorityClass: noClasses, urgency: endTimes(result) },
+        workers,
+      );
+      const next = evaluate(endTimes(backward));
+      if (next.makespanMs >= result.makespanMs) return;
+      result = next;
+    }
+  };
+
+  const longest = Math.max(1, ...levels);
+  const starts: (() => Float64Array)[] = [
+    () => levels,
+    () => levels.map((level, index) => level + tie * graph.dependents[index]!.length),
+    () => levels.map((level, index) => costs[index]! + (tie * level) / longest),
+  ];
+  for (const start of starts) {
+    if (done()) break;
+    improve(start());
+  }
+  for (let round = 0; !done(); round++) {
+    const spread = PERTURBATION_SPREADS[round % PERTURBATION_SPREADS.length]!;
+    improve(levels.map((level) => level * (1 + spread * (random() - 0.5)) + tie * random()));
+  }
+
+  const winner = best!;
+  return {
+    order: { priorityClass, urgency: winner.urgency },
+    makespanMs: winner.result.makespanMs,
+    startOrder: [...winner.result.spans]
+      .sort((a, b) => a.startMs - b.startMs || a.lane - b.lane)
+      .map((span) => span.index),
+    lowerBoundMs,
+    evaluations,
+  };
+}
+
+function lowerBound({ costs, kinds }: CostedGraph, levels: Float64Array, workers: number): number {
+  let cpuWork = 0;
+  for (let index = 0; index < levels.length; index++) {
+    if (kinds?.[index] !== IO_TASK) cpuWork += costs[index]!;
+  }
+  return Math.max(Math.max(0, ...levels), cpuWork / workers);
+}
+
+function tieScale(costs: ArrayLike<number>): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  for (let index = 0; index < costs.length; index++) {
+    if (costs[index]! > 0) smallest = Math.min(smallest, costs[index]!);
+  }
+  return Number.isFinite(smallest) ? (smallest * 1e-6) / (costs.length + 1) : 1e-9;
+}
+
+/** Each task's finishing time in a simulation: a task that finished later runs earlier in the reverse. */
+function endTimes({ spans }: SimulationResult): Float64Array {
+  const end = new Float64Array(spans.length);
+  // One attempt per task in a plan, so there is one span per task.
+  for (const span of spans) end[span.index] = span.endMs;
+  return end;
+}
+
+/** The same tasks with every dependency turned around, so the sinks start first. */
+function reverseGraph(graph: TaskGraph): TaskGraph {
+  return {
+    size: graph.size,
+    ids: graph.ids,
+    indexOf: graph.indexOf,
+    dependencies: graph.dependents,
+    dependents: graph.dependencies,
+    topologicalOrder: [...graph.topologicalOrder].reverse(),
+  };
+}
