@@ -1,11 +1,23 @@
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { TaskCancelledError, TaskTimeoutError } from '../errors.js';
-import type { TaskExecutor } from '../execution/executor.js';
-import type { AgentBinding } from '../execution/protocol.js';
+import type {
+  BatchHooks,
+  Invocation,
+  InvocationHooks,
+  InvocationOutcome,
+  TaskExecutor,
+} from '../execution/executor.js';
+import type { AgentBinding, AgentLogEntry, ProgressUpdate } from '../execution/protocol.js';
 import type { AgentHistory } from '../monitoring/agent-history.js';
 import type { CoordinatorEvents } from '../monitoring/events.js';
-import type { AttemptFailure, SchedulerCore, SchedulerCoreOptions } from '../scheduling/scheduler-core.js';
+import type {
+  AttemptFailure,
+  BatchingRule,
+  Dispatch,
+  SchedulerCore,
+  SchedulerCoreOptions,
+} from '../scheduling/scheduler-core.js';
 import { SchedulerCore as Core } from '../scheduling/scheduler-core.js';
 import type { Task, TaskResult, TaskStatus } from '../types.js';
 
@@ -15,6 +27,8 @@ export type EmitEvent = EventEmitter<CoordinatorEvents>['emit'];
 /** Everything a live run needs, prepared by the coordinator. */
 export interface WorkflowRunSetup {
   workflowId: string;
+  /** See {@link Invocation.workflowKey}. */
+  workflowKey?: string;
   tasks: readonly Task[];
   agents: readonly AgentBinding[];
   timeoutsMs: readonly (number | undefined)[];
@@ -23,6 +37,11 @@ export interface WorkflowRunSetup {
   history: AgentHistory;
   emit: EmitEvent;
 }
+
+/** Below this many milliseconds per attempt, messaging costs more than the work: batch such tasks. */
+const SMALL_TASK_MS = 1;
+/** Large enough to amortise a message, small enough that a batch still spreads across slots. */
+const MAX_BATCH_SIZE = 64;
 
 /** What is known of a task's latest attempt while the run goes on. */
 interface AttemptState {
@@ -59,6 +78,7 @@ export class WorkflowRun {
     this.#results = new Array(setup.tasks.length);
     this.core = new Core({
       ...setup.schedule,
+      batching: this.#batchingRule(),
       observer: {
         taskStarted: (index, attempt) => this.#onStarted(index, attempt),
         taskRetrying: (index, nextAttempt, retryAt, error) =>
@@ -90,6 +110,22 @@ export class WorkflowRun {
     return index === undefined ? undefined : this.#setup.agents[index]!.type;
   }
 
+  /**
+   * Tasks whose agent's recorded attempts take under {@link SMALL_TASK_MS} may share a slot, when the
+   * executor can batch. Tasks with a timeout never do: a batch is interrupted only as a whole.
+   */
+  #batchingRule(): BatchingRule | undefined {
+    const { executor, agents, timeoutsMs, history } = this.#setup;
+    if (!executor.executeBatch) return undefined;
+    return {
+      maxSize: MAX_BATCH_SIZE,
+      eligible: (index) =>
+        timeoutsMs[index] === undefined &&
+        agents[index]!.kind === 'cpu' &&
+        (history.estimateMs(agents[index]!.type) ?? Number.POSITIVE_INFINITY) < SMALL_TASK_MS,
+    };
+  }
+
   /** Settles with the results once every task has one. */
   get done(): Promise<TaskResult[]> {
     return this.#done;
@@ -111,12 +147,25 @@ export class WorkflowRun {
     this.#pump();
   }
 
+  /** Changes how many CPU tasks run at once; a higher limit starts waiting tasks right away. */
+  setCpuLimit(limit: number): void {
+    this.core.setLimit('cpu', limit);
+    if (!this.core.finished) this.#pump();
+  }
+
   #now(): number {
     return performance.now() - this.#startedPerf;
   }
 
   #pump(): void {
-    for (const { index, attempt } of this.core.dispatch(this.#now())) this.#launch(index, attempt);
+    const started = this.core.dispatch(this.#now());
+    for (let first = 0; first < started.length; ) {
+      let end = first + 1;
+      while (end < started.length && started[end]!.batch === started[first]!.batch) end++;
+      if (end - first === 1) this.#launch(started[first]!);
+      else this.#launchBatch(started.slice(first, end));
+      first = end;
+    }
     if (this.core.finished) {
       clearTimeout(this.#wakeTimer);
       this.#finish(this.#results as TaskResult[]);
@@ -144,13 +193,10 @@ export class WorkflowRun {
     });
   }
 
-  #launch(index: number, attempt: number): void {
-    const { tasks, agents, timeoutsMs, executor, emit } = this.#setup;
-    const task = tasks[index]!;
-    const agent = agents[index]!;
-    const state = this.#attempts[index]!;
-    const controller = state.controller!;
-    const invocation = {
+  #invocationOf({ index, attempt }: Dispatch): Invocation {
+    const task = this.#setup.tasks[index]!;
+    const agent = this.#setup.agents[index]!;
+    return {
       task: {
         id: task.id,
         description: task.description ?? '',
@@ -159,43 +205,86 @@ export class WorkflowRun {
         attempt,
       },
       agent,
-      timeoutMs: timeoutsMs[index],
+      timeoutMs: this.#setup.timeoutsMs[index],
+      workflowKey: this.#setup.workflowKey,
+      priorityRank: this.#setup.schedule.order.priorityClass[index],
     };
-    const hooks = {
-      signal: controller.signal,
-      onProgress: ({ fraction, message }: { fraction: number; message?: string }) =>
-        emit('taskProgress', { workflowId: this.workflowId, taskId: task.id, fraction, message }),
-      onLog: ({ level, message }: { level: 'debug' | 'info' | 'warn' | 'error'; message: string }) =>
-        emit('taskLog', { workflowId: this.workflowId, taskId: task.id, level, message }),
-    };
-    executor.execute(invocation, hooks).then(
-      (outcome) => {
-        this.#endAttempt(index, attempt, outcome.workerId, 'completed');
-        state.output = outcome.output;
-        state.outputFiles = outcome.outputFiles;
-        this.core.succeed(index, this.#now());
-        this.#pump();
-      },
-      (error: unknown) => {
-        const failure = failureOf(error);
-        const message = error instanceof Error ? error.message : String(error);
-        this.#endAttempt(index, attempt, undefined, failure, message);
-        this.core.fail(index, this.#now(), failure, message);
-        this.#pump();
-      },
-    );
   }
 
+  #launch(dispatch: Dispatch): void {
+    const taskId = this.#setup.tasks[dispatch.index]!.id;
+    const hooks: InvocationHooks = {
+      signal: this.#attempts[dispatch.index]!.controller!.signal,
+      onProgress: (update) => this.#emitProgress(taskId, update),
+      onLog: (entry) => this.#emitLog(taskId, entry),
+    };
+    this.#setup.executor
+      .execute(this.#invocationOf(dispatch), hooks)
+      .then(
+        (value) => this.#settleAttempt(dispatch, { status: 'fulfilled', value }),
+        (reason: unknown) => this.#settleAttempt(dispatch, { status: 'rejected', reason }),
+      )
+      .then(() => this.#pump());
+  }
+
+  /** Small tasks the core put in one slot travel to one worker in one message. */
+  #launchBatch(batch: Dispatch[]): void {
+    const controller = new AbortController();
+    for (const { index } of batch) {
+      const state = this.#attempts[index]!;
+      if (state.controller?.signal.aborted) controller.abort(state.controller.signal.reason);
+      state.controller = controller;
+    }
+    const hooks: BatchHooks = {
+      signal: controller.signal,
+      onProgress: (taskId, update) => this.#emitProgress(taskId, update),
+      onLog: (taskId, entry) => this.#emitLog(taskId, entry),
+    };
+    this.#setup.executor.executeBatch!(
+      batch.map((dispatch) => this.#invocationOf(dispatch)),
+      hooks,
+    )
+      .then((settled) => {
+        for (const [position, result] of settled.entries()) this.#settleAttempt(batch[position]!, result);
+      })
+      .then(() => this.#pump());
+  }
+
+  #settleAttempt({ index, attempt }: Dispatch, result: PromiseSettledResult<InvocationOutcome>): void {
+    if (result.status === 'fulfilled') {
+      const { value } = result;
+      this.#endAttempt(index, attempt, value, 'completed');
+      const state = this.#attempts[index]!;
+      state.output = value.output;
+      state.outputFiles = value.outputFiles;
+      this.core.succeed(index, this.#now());
+      return;
+    }
+    const failure = failureOf(result.reason);
+    const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
+    this.#endAttempt(index, attempt, undefined, failure, message);
+    this.core.fail(index, this.#now(), failure, message);
+  }
+
+  #emitProgress(taskId: string, { fraction, message }: ProgressUpdate): void {
+    this.#setup.emit('taskProgress', { workflowId: this.workflowId, taskId, fraction, message });
+  }
+
+  #emitLog(taskId: string, { level, message }: AgentLogEntry): void {
+    this.#setup.emit('taskLog', { workflowId: this.workflowId, taskId, level, message });
+  }
+
+  /** Records the attempt in the agent's history; the worker's own timing is preferred when it has one. */
   #endAttempt(
     index: number,
     attempt: number,
-    workerId: number | undefined,
+    outcome: InvocationOutcome | undefined,
     status: TaskStatus,
     error?: string,
-  ) {
+  ): void {
     const state = this.#attempts[index]!;
     state.controller = undefined;
-    state.durationMs = performance.now() - (state.startedPerf ?? performance.now());
+    state.durationMs = outcome?.durationMs ?? performance.now() - (state.startedPerf ?? performance.now());
     this.#setup.history.record(this.#setup.agents[index]!.type, {
       taskId: this.#setup.tasks[index]!.id,
       status,
@@ -205,7 +294,7 @@ export class WorkflowRun {
       attempt,
       startedAt: state.startedAt ?? Date.now(),
       finishedAt: Date.now(),
-      ...(workerId === undefined ? {} : { workerId }),
+      ...(outcome?.workerId === undefined ? {} : { workerId: outcome.workerId }),
     });
   }
 

@@ -6,6 +6,10 @@ export interface Invocation {
   agent: AgentBinding;
   /** Interrupt the attempt after this many milliseconds from its start. */
   timeoutMs?: number;
+  /** Same for the same workflow in any process; queue executors derive job ids from it. */
+  workflowKey?: string;
+  /** Inherited priority class as a `PRIORITY_RANK` (3 critical … 0 low); queue executors order jobs by it. */
+  priorityRank?: number;
 }
 
 /** How an executor reports back while an attempt runs, and how it is told to stop. */
@@ -22,6 +26,16 @@ export interface InvocationOutcome {
   outputFiles: string[];
   /** Thread id (or process id) that ran the attempt. */
   workerId?: number;
+  /** Execution time measured inside the worker, when the executor knows it. */
+  durationMs?: number;
+}
+
+/** How an executor reports back while a batch runs, and how it is told to stop. */
+export interface BatchHooks {
+  /** Cancels the whole batch. */
+  signal: AbortSignal;
+  onProgress?(taskId: string, update: ProgressUpdate): void;
+  onLog?(taskId: string, entry: AgentLogEntry): void;
 }
 
 /**
@@ -35,6 +49,16 @@ export interface TaskExecutor {
   /** How many CPU tasks can truly run at once. */
   readonly threads: number;
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome>;
+  /**
+   * Optional: runs several small attempts without timeouts one after another on one worker, sent and
+   * answered in one message each way, which is what makes tiny tasks cheap. Never rejects: each attempt
+   * settles with its outcome or with the error `execute` would have rejected with (a worker that dies or
+   * a cancelled batch fails every attempt in it).
+   */
+  executeBatch?(
+    batch: readonly Invocation[],
+    hooks: BatchHooks,
+  ): Promise<PromiseSettledResult<InvocationOutcome>[]>;
   /** Stops every worker; pending attempts reject. */
   close(): Promise<void>;
 }
