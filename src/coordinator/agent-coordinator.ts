@@ -4,6 +4,7 @@ import type { RegisteredAgent } from '../agents/agent-registry.js';
 import { registerAgents } from '../agents/agent-registry.js';
 import type { AgentSelection } from '../agents/select-agent.js';
 import { selectAgent } from '../agents/select-agent.js';
+import type { ValidationIssue } from '../errors.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
 import { IsolationRouter } from '../execution/isolation-router.js';
@@ -165,11 +166,14 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     options: WorkflowOptions & { forbidDependencies?: string },
   ): Promise<TaskResult[]> {
     if (this.#closed) throw new CoordinatorClosedError();
-    const issues = validateTasks(tasks, {
-      knownAgents: new Set(this.#agents.keys()),
-      canSelectAgent: (description) => this.selectAgent({ description }).agentType !== undefined,
-      forbidDependencies: options.forbidDependencies,
-    });
+    const issues = [
+      ...workflowOptionIssues(options),
+      ...validateTasks(tasks, {
+        knownAgents: new Set(this.#agents.keys()),
+        canSelectAgent: (description) => this.selectAgent({ description }).agentType !== undefined,
+        forbidDependencies: options.forbidDependencies,
+      }),
+    ];
     if (issues.length > 0) throw new ValidationError(issues);
 
     const run = this.#prepareRun(tasks, options.failurePolicy ?? this.#options.failurePolicy);
@@ -244,6 +248,22 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     });
     return this.#executor;
   }
+}
+
+/** Problems with the options of one run; a bad signal would otherwise fail deep inside the run. */
+function workflowOptionIssues(options: WorkflowOptions): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const { failurePolicy, signal } = options;
+  if (failurePolicy !== undefined && failurePolicy !== 'continue' && failurePolicy !== 'fail-fast') {
+    issues.push({
+      field: 'failurePolicy',
+      message: `expected 'continue' or 'fail-fast', got ${String(failurePolicy)}`,
+    });
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    issues.push({ field: 'signal', message: 'expected an AbortSignal' });
+  }
+  return issues;
 }
 
 function average(values: number[]): number | undefined {

@@ -97,7 +97,8 @@ function checkTask(
 ): void {
   for (const key of Object.keys(task)) {
     if (TASK_FIELDS.has(key)) continue;
-    const renamed = RENAMED_FIELDS[key];
+    // hasOwn: a key such as `constructor` must not find Object.prototype's members.
+    const renamed = Object.hasOwn(RENAMED_FIELDS, key) ? RENAMED_FIELDS[key] : undefined;
     report(key, renamed ? `unknown field; did you mean ${renamed}?` : 'unknown field');
   }
 
