@@ -1,0 +1,228 @@
+/**
+ * Compresses source code in steps, each only if the previous left it over budget: strip comments, blank lines
+ * and repeated lines; fold function bodies to their signatures, largest and least relevant first; fold large
+ * literal values; drop non-exported top-level declarations; fold type definitions to their names; truncate.
+ *
+ * @module
+ */
+import { Bm25, terms } from './bm25.js';
+import { type CodeOutline, outlineCode, type Span } from './code-outline.js';
+import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
+import type { CodeLanguage } from './field-kind.js';
+import { truncateToBudget } from './truncate.js';
+
+// Tidying (blank lines, trailing spaces) saves a little more than the estimate knows of.
+const SLACK = 1.05;
+
+// Undoing the last folds is worth an exact count only when at least this much of the budget is unused.
+const REFINE_BELOW = 0.97;
+
+interface Edit extends Span {
+  replacement: string;
+}
+
+interface Removal extends Edit {
+  /** Estimated tokens saved. */
+  saves: number;
+}
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || b.end - a.end);
+  let result = '';
+  let cursor = 0;
+  for (const edit of sorted) {
+    // An edit inside one already applied (a comment inside a folded body) is moot.
+    if (edit.start < cursor) continue;
+    result += text.slice(cursor, edit.start) + edit.replacement;
+    cursor = edit.end;
+  }
+  return result + text.slice(cursor);
+}
+
+const WORTH_COLLAPSING = /[\p{L}\p{N}]/u;
+
+/** Drops blank lines and trailing spaces, and writes a run of identical lines once with a count. */
+function tidyLines(text: string, commentMarker: string): { text: string; collapsed: boolean } {
+  const lines: string[] = [];
+  let collapsed = false;
+  let previous: string | undefined;
+  let repeats = 0;
+  const flush = (): void => {
+    if (previous === undefined) return;
+    lines.push(repeats > 1 ? `${previous} ${commentMarker} ×${repeats}` : previous);
+    collapsed ||= repeats > 1;
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (line === '') continue;
+    if (line === previous && WORTH_COLLAPSING.test(line)) {
+      repeats++;
+      continue;
+    }
+    flush();
+    previous = line;
+    repeats = 1;
+  }
+  flush();
+  return { text: lines.join('\n'), collapsed };
+}
+
+/** Orders removals by estimated savings per unit of relevance, the most worthwhile first. */
+function byWorth(text: string, spans: readonly Span[], query: ReadonlySet<string>): number[] {
+  const ranker = new Bm25(spans.map((span) => terms(text.slice(span.start, span.end))));
+  const worth = spans.map((span, i) => (span.end - span.start) / (1 + ranker.score(query, i)));
+  return spans.map((_, i) => i).sort((a, b) => worth[b]! - worth[a]! || a - b);
+}
+
+/** Accumulates edits, estimating their effect and checking the rendered text exactly when it may fit. */
+class CodeCompressor {
+  private readonly edits: Edit[] = [];
+  // Folds and drops, in the order made (comment stripping is not undone).
+  private readonly stepEdits: Removal[] = [];
+  private readonly strategies: string[] = [];
+  private estimated: number;
+  // Exact count over estimate, learnt from each exact count.
+  private correction = 1;
+  private rendered: string;
+  private stale = true;
+  /** The compressed text once it fits. */
+  result: FieldCompression | undefined;
+
+  constructor(
+    private readonly input: FieldCompressionInput,
+    private readonly language: CodeLanguage,
+  ) {
+    this.estimated = input.map.total;
+    this.rendered = input.text;
+  }
+
+  /** Applies all removals at once; checks exactly only if the estimate says the text may now fit. */
+  applyAll(strategy: string, removals: readonly Removal[]): void {
+    for (const removal of removals) this.add(removal);
+    if (removals.length > 0) this.strategies.push(strategy);
+    if (this.estimated * this.correction <= this.input.budget * SLACK) this.check();
+  }
+
+  /** Applies removals in order until the text fits, checking exactly whenever the estimate says it may. */
+  applyUntilFits(strategy: string, removals: readonly Removal[]): void {
+    let next = 0;
+    while (this.result === undefined && next < removals.length) {
+      const target = this.input.budget / this.correction;
+      do {
+        const removal = removals[next++]!;
+        this.add(removal);
+        this.stepEdits.push(removal);
+      } while (next < removals.length && this.estimated > target);
+      if (!this.strategies.includes(strategy)) this.strategies.push(strategy);
+      this.check();
+    }
+  }
+
+  /** The compressed text, cut to the budget as the last resort if nothing else made it fit. */
+  finish(): FieldCompression {
+    if (this.result !== undefined) return this.refine(this.result);
+    if (this.stale) this.check();
+    if (this.result !== undefined) return this.result;
+    const head = truncateToBudget(this.rendered, this.input.budget, this.input.tokenizer);
+    return { ...head, strategies: [...this.strategies, 'truncate'] };
+  }
+
+  /**
+   * Gives back room left by the last steps: undoes the most recent folds or drops (the most relevant of those
+   * made) that the unused budget can pay for, if the exact count agrees.
+   */
+  private refine(fitting: FieldCompression): FieldCompression {
+    let room = (this.input.budget - fitting.tokens) / this.correction;
+    if (room < this.input.budget * (1 - REFINE_BELOW)) return fitting;
+    const undone = new Set<Edit>();
+    for (let i = this.stepEdits.length - 1; i >= 0 && room > 0; i--) {
+      const removal = this.stepEdits[i]!;
+      if (removal.saves <= room) {
+        undone.add(removal);
+        room -= removal.saves;
+      }
+    }
+    if (undone.size === 0) return fitting;
+    const marker = this.language === 'python' ? '#' : '//';
+    const text = tidyLines(
+      applyEdits(
+        this.input.text,
+        this.edits.filter((edit) => !undone.has(edit)),
+      ),
+      marker,
+    ).text;
+    const tokens = this.input.tokenizer.count(text);
+    return tokens <= this.input.budget && tokens > fitting.tokens ? { ...fitting, text, tokens } : fitting;
+  }
+
+  private add(removal: Removal): void {
+    this.stale = true;
+    this.edits.push(removal);
+    this.estimated -= removal.saves;
+  }
+
+  private check(): void {
+    const marker = this.language === 'python' ? '#' : '//';
+    const tidy = tidyLines(applyEdits(this.input.text, this.edits), marker);
+    if (tidy.collapsed && !this.strategies.includes('code:collapse-repeats')) {
+      this.strategies.push('code:collapse-repeats');
+    }
+    this.rendered = tidy.text;
+    this.stale = false;
+    const tokens = this.input.tokenizer.count(tidy.text);
+    this.correction = tokens / Math.max(1, this.estimated);
+    if (tokens <= this.input.budget)
+      this.result = { text: tidy.text, tokens, strategies: [...this.strategies] };
+  }
+}
+
+/**
+ * Compresses one source file to its budget.
+ *
+ * @param input - The file, its budget and the query.
+ * @param language - Its language, which picks the grammar.
+ */
+export async function compressCode(
+  input: FieldCompressionInput,
+  language: CodeLanguage,
+): Promise<FieldCompression> {
+  const { text, map, query } = input;
+  const outline: CodeOutline = await outlineCode(text, language);
+  const compressor = new CodeCompressor(input, language);
+  const removal = ({ start, end }: Span, replacement: string): Removal => ({
+    start,
+    end,
+    replacement,
+    saves: map.estimate(start, end) - (replacement === '' ? 0 : 2),
+  });
+
+  compressor.applyAll(
+    'code:strip-comments',
+    outline.comments.map((span) => removal(span, '')),
+  );
+
+  const owners = outline.bodies.map((body) => body.owner);
+  compressor.applyUntilFits(
+    'code:fold-bodies',
+    byWorth(text, owners, query).map((i) => removal(outline.bodies[i]!, outline.bodies[i]!.placeholder)),
+  );
+
+  compressor.applyUntilFits(
+    'code:fold-values',
+    byWorth(text, outline.literals, query).map((i) =>
+      removal(outline.literals[i]!, outline.literals[i]!.placeholder),
+    ),
+  );
+
+  compressor.applyUntilFits(
+    'code:drop-declarations',
+    byWorth(text, outline.droppable, query).map((i) => removal(outline.droppable[i]!, '')),
+  );
+
+  compressor.applyUntilFits(
+    'code:fold-types',
+    byWorth(text, outline.types, query).map((i) => removal(outline.types[i]!, outline.types[i]!.placeholder)),
+  );
+
+  return compressor.finish();
+}

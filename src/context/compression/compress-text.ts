@@ -1,0 +1,164 @@
+/**
+ * Query-aware extractive compression of prose, docs and logs: the text is split into units (sentences, or
+ * lines of a log, with repeated log lines merged), units are ranked by BM25 against the task description, and
+ * the best are kept in their original order within the budget.
+ *
+ * @module
+ */
+import { Bm25, terms } from './bm25.js';
+import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
+import { truncateToBudget } from './truncate.js';
+
+// A second filling pass is worth its exact count only when at least this much of the budget is unused.
+const REFILL_BELOW = 0.97;
+
+interface TextUnit {
+  start: number;
+  end: number;
+  /** The unit's text as kept; differs from the source only for merged log lines. */
+  text: string;
+  tokens: number;
+}
+
+// A sentence ends at . ! ? (and closing quotes or brackets) before spaces, or at a CJK full stop.
+const SENTENCE_END = /[.!?]["'”’)\]]*[ \t]+(?=\S)|[。！？]/g;
+
+function lines(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline + 1;
+    spans.push({ start, end });
+    start = end;
+  }
+  return spans;
+}
+
+function sentences(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  for (const line of lines(text)) {
+    let start = line.start;
+    const content = text.slice(line.start, line.end);
+    for (const match of content.matchAll(SENTENCE_END)) {
+      const end = line.start + match.index + match[0].length;
+      if (end < line.end) {
+        spans.push({ start, end });
+        start = end;
+      }
+    }
+    spans.push({ start, end: line.end });
+  }
+  return spans;
+}
+
+// Timestamps and similar prefixes that differ between otherwise repeated log lines.
+const LOG_PREFIX =
+  /^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?|\[?\d{2}:\d{2}:\d{2}[\d.,]*\]?)\s*/;
+
+/** Log lines with repeats (ignoring timestamps) merged into the first occurrence, marked with a count. */
+function mergeRepeatedLines(text: string): {
+  spans: { start: number; end: number; text: string }[];
+  merged: boolean;
+} {
+  const all = lines(text);
+  const firstByKey = new Map<string, number>();
+  const repeats: number[] = [];
+  const kept: { start: number; end: number; text: string }[] = [];
+  for (const span of all) {
+    const line = text.slice(span.start, span.end);
+    const key = line.replace(LOG_PREFIX, '').trimEnd();
+    const first = key === '' ? undefined : firstByKey.get(key);
+    if (first !== undefined) {
+      repeats[first] = (repeats[first] ?? 1) + 1;
+      continue;
+    }
+    if (key !== '') firstByKey.set(key, kept.length);
+    kept.push({ ...span, text: line });
+  }
+  repeats.forEach((count, i) => {
+    const unit = kept[i]!;
+    const body = unit.text.replace(/\r?\n$/, '');
+    unit.text = `${body} [×${count}]${unit.text.slice(body.length)}`;
+  });
+  return { spans: kept, merged: repeats.length > 0 };
+}
+
+/**
+ * Compresses prose or a log to its budget.
+ *
+ * @param input - The text, its budget and the query.
+ * @param kind - `prose` splits into sentences, `log` into lines with repeats merged.
+ */
+export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'): FieldCompression {
+  const { text, map, budget, tokenizer } = input;
+  const strategies: string[] = [];
+  let spans: { start: number; end: number; text: string }[];
+  if (kind === 'log') {
+    const deduped = mergeRepeatedLines(text);
+    spans = deduped.spans;
+    if (deduped.merged) strategies.push('log:dedupe');
+  } else {
+    spans = sentences(text).map((span) => ({ ...span, text: text.slice(span.start, span.end) }));
+  }
+  const units: TextUnit[] = spans.map((span) => ({
+    ...span,
+    tokens: map.estimate(span.start, span.end) + (span.text.length - (span.end - span.start)) / 3,
+  }));
+
+  const ranker = new Bm25(units.map((unit) => terms(unit.text)));
+  const query = input.query.size > 0 ? input.query : ranker.centralTerms(20);
+  // Ties (units with no query term) go to earlier units: openings tend to say what a text is about.
+  const scores = units.map((_, i) => ranker.score(query, i) - i * 1e-9);
+  const ranked = units.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+
+  const kept = new Set<number>();
+  let estimated = 0;
+  const fill = (room: number): void => {
+    for (const i of ranked) {
+      const tokens = units[i]!.tokens;
+      if (!kept.has(i) && estimated + tokens <= room) {
+        kept.add(i);
+        estimated += tokens;
+      }
+    }
+  };
+  const render = (): string =>
+    [...kept]
+      .sort((a, b) => a - b)
+      .map((i) => units[i]!.text)
+      .join('');
+
+  const trim = (): void => {
+    // Drop the lowest-ranked kept units worth the overshoot, then count again.
+    while (tokens > budget && kept.size > 1) {
+      let overshoot = tokens - budget;
+      for (let r = ranked.length - 1; r >= 0 && overshoot > 0 && kept.size > 1; r--) {
+        const i = ranked[r]!;
+        if (kept.delete(i)) overshoot -= units[i]!.tokens;
+      }
+      result = render();
+      tokens = tokenizer.count(result);
+    }
+  };
+
+  fill(budget);
+  strategies.push(kind === 'log' ? 'log:bm25-extract' : 'prose:bm25-extract');
+  let result = render();
+  let tokens = tokenizer.count(result);
+  trim();
+  if (tokens < budget * REFILL_BELOW) {
+    // Estimates were high: use the room left with the next-ranked units.
+    estimated = tokens;
+    fill(budget);
+    result = render();
+    tokens = tokenizer.count(result);
+    trim();
+  }
+  if (tokens > budget || kept.size === 0) {
+    // Not even the best unit fits whole: keep its head.
+    const best = kept.size === 0 ? (units[ranked[0] ?? 0]?.text ?? text) : result;
+    const head = truncateToBudget(best, budget, tokenizer);
+    return { ...head, strategies: [...strategies, 'truncate'] };
+  }
+  return { text: result, tokens, strategies };
+}
