@@ -30,7 +30,8 @@ export class AgentHistory {
       this.#ledgers.set(agentType, ledger);
     }
     ledger.records.push(record);
-    if (ledger.records.length > this.#limit) ledger.records.splice(0, ledger.records.length - this.#limit);
+    // Trimming in chunks keeps recording O(1) amortised even for hundreds of thousands of tiny tasks.
+    if (ledger.records.length >= 2 * this.#limit) ledger.records.splice(0, ledger.records.length - this.#limit);
     if (record.success) {
       ledger.completed++;
       ledger.estimateMs =
@@ -42,9 +43,9 @@ export class AgentHistory {
     }
   }
 
-  /** The attempts of one agent, oldest first. */
+  /** The newest attempts of one agent (at most `limit`), oldest first. */
   records(agentType: string): TaskRecord[] {
-    return [...(this.#ledgers.get(agentType)?.records ?? [])];
+    return (this.#ledgers.get(agentType)?.records ?? []).slice(-this.#limit);
   }
 
   counts(agentType: string): { completed: number; failed: number } {
