@@ -13,12 +13,8 @@ export interface MutatedWorkflow {
 }
 
 type Task = Record<string, unknown>;
-/** Breaks one task; returns the field validation must name, or `undefined` when it cannot apply. */
-type Mutation = (
-  task: Task,
-  index: number,
-  tasks: Task[],
-) => { replace?: unknown; field: string } | undefined;
+/** Breaks one task (or asks for it to be replaced); returns the field validation must name. */
+type Mutation = (task: Task, index: number, tasks: Task[]) => { replace?: unknown; field: string };
 
 /** Ids that are valid but hostile: prototype names, control and invisible characters, lone surrogates. */
 export const hostileIdArb: fc.Arbitrary<string> = fc.oneof(
