@@ -40,11 +40,13 @@ export async function runAgent({ task, agent, host, signal, workerId }: AgentRun
     addOutputFile: (path) => void outputFiles.push(String(path)),
   };
   let output: unknown;
+  const startedAt = performance.now();
   try {
     output = await handler(task, context);
   } catch (error) {
     return failure('agent', error);
   }
+  const durationMs = performance.now() - startedAt;
   try {
     // A value the worker cannot send would otherwise fail inside the pool, after this function returns,
     // with no way to say which value was at fault.
@@ -52,7 +54,7 @@ export async function runAgent({ task, agent, host, signal, workerId }: AgentRun
   } catch (error) {
     return failure('clone', error);
   }
-  return { ok: true, output, outputFiles, workerId };
+  return { ok: true, output, outputFiles, workerId, durationMs };
 }
 
 function formatLogArgs(args: unknown[]): string {

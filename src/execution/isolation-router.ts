@@ -1,5 +1,5 @@
 import type { AgentIsolation } from '../types.js';
-import type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
+import type { BatchHooks, Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
 
 /** Options of {@link IsolationRouter}. */
 export interface IsolationRouterOptions {
@@ -23,13 +23,36 @@ export class IsolationRouter implements TaskExecutor {
   }
 
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
+    return this.#executorFor(invocation).execute(invocation, hooks);
+  }
+
+  /** Batches go whole to the executor of their first attempt's isolation, if it batches; else one by one. */
+  executeBatch(
+    batch: readonly Invocation[],
+    hooks: BatchHooks,
+  ): Promise<PromiseSettledResult<InvocationOutcome>[]> {
+    const executor = this.#executorFor(batch[0]!);
+    const sameIsolation = batch.every((invocation) => this.#executorFor(invocation) === executor);
+    if (executor.executeBatch && sameIsolation) return executor.executeBatch(batch, hooks);
+    return Promise.allSettled(
+      batch.map((invocation) =>
+        this.#executorFor(invocation).execute(invocation, {
+          signal: hooks.signal,
+          onProgress: (update) => hooks.onProgress?.(invocation.task.id, update),
+          onLog: (entry) => hooks.onLog?.(invocation.task.id, entry),
+        }),
+      ),
+    );
+  }
+
+  #executorFor(invocation: Invocation): TaskExecutor {
     const isolation = invocation.agent.isolation ?? this.#options.defaultIsolation;
     let executor = this.#started.get(isolation);
     if (!executor) {
       executor = this.#options.executors[isolation]();
       this.#started.set(isolation, executor);
     }
-    return executor.execute(invocation, hooks);
+    return executor;
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,18 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 import { expose } from 'comlink';
 import { Piscina } from 'piscina';
+import { TaskCancelledError, WorkerCrashError } from '../errors.js';
 import { toComlinkEndpoint } from './comlink-endpoint.js';
-import type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
-import type { AbortNotice, HostChannel, WorkerRequest, WorkerResponse } from './protocol.js';
-import { superviseAttempt } from './supervise-attempt.js';
+import type { BatchHooks, Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
+import type {
+  AbortNotice,
+  BatchHostChannel,
+  HostChannel,
+  WorkerBatchRequest,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol.js';
+import { superviseAttempt, toOutcome } from './supervise-attempt.js';
 import { workerUrl } from './worker-url.js';
 
 /** Options of {@link PiscinaExecutor}. */
@@ -62,6 +70,49 @@ export class PiscinaExecutor implements TaskExecutor {
         close: () => channel.port1.close(),
       };
     });
+  }
+
+  async executeBatch(
+    batch: readonly Invocation[],
+    hooks: BatchHooks,
+  ): Promise<PromiseSettledResult<InvocationOutcome>[]> {
+    const channel = new MessageChannel();
+    const host: BatchHostChannel = {
+      progress: (taskId, update) => hooks.onProgress?.(taskId, update),
+      log: (taskId, entry) => hooks.onLog?.(taskId, entry),
+    };
+    expose(host, toComlinkEndpoint(channel.port1));
+    const request: WorkerBatchRequest = {
+      items: batch.map(({ task, agent }) => ({ task, agent })),
+      port: channel.port2,
+    };
+    try {
+      const responses = (await this.#cpuPool.run(request, {
+        name: 'runAgentBatch',
+        transferList: [channel.port2],
+        signal: hooks.signal,
+      })) as WorkerResponse[];
+      return batch.map((invocation, position) => {
+        try {
+          return { status: 'fulfilled', value: toOutcome(responses[position]!, invocation) };
+        } catch (reason) {
+          return { status: 'rejected', reason };
+        }
+      });
+    } catch (error) {
+      const cancelled = hooks.signal.aborted;
+      const why = cancelled
+        ? String(hooks.signal.reason ?? 'aborted')
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      return batch.map(({ task }) => ({
+        status: 'rejected',
+        reason: cancelled ? new TaskCancelledError(task.id, why) : new WorkerCrashError(task.id, why),
+      }));
+    } finally {
+      channel.port1.close();
+    }
   }
 
   async close(): Promise<void> {

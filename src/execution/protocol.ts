@@ -40,6 +40,12 @@ export interface HostChannel {
   log(entry: AgentLogEntry): void;
 }
 
+/** The host calls of a batch of tasks sharing one port: each names its task. */
+export interface BatchHostChannel {
+  progress(taskId: string, update: ProgressUpdate): void;
+  log(taskId: string, entry: AgentLogEntry): void;
+}
+
 /** Sent by the main thread on a task's port to ask the agent to stop (its `ctx.signal` aborts). */
 export interface AbortNotice {
   type: 'lingflow:abort';
@@ -54,7 +60,20 @@ export interface WorkerRequest {
   port: MessagePort;
 }
 
+/** The message a worker receives for a batch of small tasks, run one after another on one port. */
+export interface WorkerBatchRequest {
+  items: { task: AgentTask; agent: AgentBinding }[];
+  port: MessagePort;
+}
+
 /** What a worker answers. Failures are answered, not thrown, so the main thread can tell their causes apart. */
 export type WorkerResponse =
-  | { ok: true; output: unknown; outputFiles: string[]; workerId: number }
+  | {
+      ok: true;
+      output: unknown;
+      outputFiles: string[];
+      workerId: number;
+      /** Time spent in the agent's handler, measured in the worker. */
+      durationMs: number;
+    }
   | { ok: false; cause: 'agent' | 'load' | 'clone'; message: string; stack?: string; workerId: number };

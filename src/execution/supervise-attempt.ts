@@ -73,8 +73,10 @@ export async function superviseAttempt(
 
 /** Turns a worker's answer into an outcome, or throws the typed error its failure cause calls for. */
 export function toOutcome(response: WorkerResponse, { task, agent }: Invocation): InvocationOutcome {
-  if (response.ok)
-    return { output: response.output, outputFiles: response.outputFiles, workerId: response.workerId };
+  if (response.ok) {
+    const { output, outputFiles, workerId, durationMs } = response;
+    return { output, outputFiles, workerId, durationMs };
+  }
   switch (response.cause) {
     case 'load':
       throw new AgentLoadError(agent.type, agent.moduleUrl, response.message);
