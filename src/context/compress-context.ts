@@ -52,13 +52,8 @@ export function fieldText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
-/** Below this length a string is counted directly rather than mapped. */
-const MAP_FROM_LENGTH = 128;
-
 function measure(key: string, value: unknown, tokenizer: Tokenizer): MeasuredField {
-  if (typeof value !== 'string' || value.length < MAP_FROM_LENGTH) {
-    return { key, value, tokens: tokenizer.count(fieldText(value)) };
-  }
+  if (typeof value !== 'string') return { key, value, tokens: tokenizer.count(fieldText(value)) };
   const map = new TokenMap(value, tokenizer);
   return map.total <= SHORT_FIELD_TOKENS
     ? { key, value, tokens: map.total }
