@@ -67,11 +67,12 @@ export class AgentError extends LingflowError {
   constructor(
     readonly taskId: string,
     readonly agentType: string,
-    message: string,
+    /** The agent's own message, without the task and agent names around it. */
+    readonly detail: string,
     /** The stack trace from inside the worker, when available. */
     readonly agentStack?: string,
   ) {
-    super(`agent "${agentType}" failed on task "${taskId}": ${message}`);
+    super(`agent "${agentType}" failed on task "${taskId}": ${detail}`);
   }
 }
 
@@ -81,9 +82,10 @@ export class AgentLoadError extends LingflowError {
   constructor(
     readonly agentType: string,
     readonly moduleUrl: string,
-    message: string,
+    /** Why the import failed. */
+    readonly detail: string,
   ) {
-    super(`agent "${agentType}" could not be loaded from ${moduleUrl}: ${message}`);
+    super(`agent "${agentType}" could not be loaded from ${moduleUrl}: ${detail}`);
   }
 }
 
@@ -92,9 +94,10 @@ export class WorkerCrashError extends LingflowError {
   override name = 'WorkerCrashError';
   constructor(
     readonly taskId: string,
-    message: string,
+    /** How the worker died. */
+    readonly detail: string,
   ) {
-    super(`worker running task "${taskId}" crashed: ${message}`);
+    super(`worker running task "${taskId}" crashed: ${detail}`);
   }
 }
 
@@ -103,5 +106,17 @@ export class CoordinatorClosedError extends LingflowError {
   override name = 'CoordinatorClosedError';
   constructor() {
     super('the coordinator is closed');
+  }
+}
+
+/** Redis could not be reached or refused the credentials when a queue executor or worker first connected. */
+export class QueueConnectionError extends LingflowError {
+  override name = 'QueueConnectionError';
+  constructor(
+    /** The connection URL with its password masked. */
+    readonly connection: string,
+    readonly detail: string,
+  ) {
+    super(`cannot use Redis at ${connection}: ${detail}`);
   }
 }

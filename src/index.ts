@@ -4,12 +4,21 @@ export type { AgentSelection } from './agents/select-agent.js';
 export type { RunOptions, WorkflowOptions } from './coordinator/agent-coordinator.js';
 export { AgentCoordinator } from './coordinator/agent-coordinator.js';
 export type { CoordinatorOptions } from './coordinator/coordinator-options.js';
+export type { BullmqExecutorOptions } from './distributed/bullmq-executor.js';
+export { BullmqExecutor } from './distributed/bullmq-executor.js';
+export type { ExecutorOption } from './distributed/executor-option.js';
+export type { QueueWorker, QueueWorkerOptions } from './distributed/queue-worker.js';
+export { runQueueWorker } from './distributed/queue-worker.js';
+export type { RedisConnection } from './distributed/redis-connection.js';
+export { redactConnection } from './distributed/redis-connection.js';
+export type { QueueWorkerInfo } from './distributed/worker-registry.js';
 export type { ValidationIssue } from './errors.js';
 export {
   AgentError,
   AgentLoadError,
   CoordinatorClosedError,
   LingflowError,
+  QueueConnectionError,
   TaskCancelledError,
   TaskTimeoutError,
   ValidationError,

@@ -5,6 +5,7 @@ import { registerAgents } from '../agents/agent-registry.js';
 import type { AgentSelection } from '../agents/select-agent.js';
 import { selectAgent } from '../agents/select-agent.js';
 import type { ValidationIssue } from '../errors.js';
+import { workflowFingerprint } from '../distributed/job-id.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
 import { IsolationRouter } from '../execution/isolation-router.js';
@@ -207,6 +208,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     );
     return new WorkflowRun({
       workflowId: randomUUID(),
+      workflowKey: workflowFingerprint(tasks),
       tasks,
       agents,
       timeoutsMs: tasks.map((task) => task.timeoutMs ?? options.defaultTimeoutMs),

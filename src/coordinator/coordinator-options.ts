@@ -1,5 +1,7 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import { recommendParallelism } from '../adaptive/recommend-parallelism.js';
+import type { ExecutorOption } from '../distributed/executor-option.js';
+import { executorFromOption } from '../distributed/executor-option.js';
 import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
@@ -7,7 +9,10 @@ import type { AgentIsolation, AgentSpec, FailurePolicy } from '../types.js';
 
 /** Options of `new AgentCoordinator()`. */
 export interface CoordinatorOptions {
-  /** CPU tasks run at once, and worker threads started. Default: {@link recommendParallelism}. */
+  /**
+   * CPU tasks run at once, and worker threads started. Default: the given executor's `threads` (a queue
+   * executor's `capacity`), else {@link recommendParallelism}.
+   */
   maxParallelAgents?: number;
   /** Agents by type name. */
   agents?: Record<string, AgentSpec>;
@@ -27,8 +32,11 @@ export interface CoordinatorOptions {
   resourceLimits?: ResourceLimits;
   /** Directory relative agent module paths resolve against. Default: `process.cwd()`. */
   baseDir?: string;
-  /** Runs attempts somewhere other than this process's worker threads. */
-  executor?: TaskExecutor;
+  /**
+   * Runs attempts somewhere other than this process's worker threads: an executor, or
+   * `{ type: 'bullmq', connection: 'redis://…', queue: 'lingflow' }` for `lingflow worker` processes.
+   */
+  executor?: ExecutorOption;
   /** Where agents that do not choose run: `thread` (default) or `process` (Tinypool child processes). */
   isolation?: AgentIsolation;
 }
@@ -110,7 +118,8 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
   }
   if (issues.length > 0) throw new ValidationError(issues, 'coordinator options');
 
-  const maxParallelAgents = options.maxParallelAgents ?? recommendParallelism();
+  const executor = executorFromOption(options.executor);
+  const maxParallelAgents = options.maxParallelAgents ?? executor?.threads ?? recommendParallelism();
   return {
     maxParallelAgents,
     maxParallelIo: options.maxParallelIo ?? 16 * maxParallelAgents,
@@ -122,7 +131,7 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
     retryDelayMs: options.retryDelayMs ?? 100,
     resourceLimits: options.resourceLimits,
     baseDir: options.baseDir ?? process.cwd(),
-    executor: options.executor,
+    executor,
     isolation: options.isolation ?? 'thread',
   };
 }

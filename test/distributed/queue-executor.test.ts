@@ -1,0 +1,246 @@
+import { AgentCoordinator, type Task, TaskPriority, type TaskResult } from 'lingflow';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureAgent } from '../helpers.js';
+import { RedisServer } from './redis-server.js';
+import { WorkerProcess } from './worker-process.js';
+
+const agents = {
+  cpu: { module: fixtureAgent('cpu') },
+  spin: { module: fixtureAgent('spin') },
+  stubborn: { module: new URL('./fixtures/agents/stubborn.js', import.meta.url).pathname },
+};
+
+let redis: RedisServer;
+let queueNumber = 0;
+const workers: WorkerProcess[] = [];
+const coordinators: AgentCoordinator[] = [];
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterEach(async () => {
+  await Promise.all(coordinators.splice(0).map((coordinator) => coordinator.close()));
+  await Promise.all(workers.splice(0).map((worker) => worker.stop('SIGKILL')));
+});
+afterAll(() => redis?.stop());
+
+/** A queue no other test uses, so leftovers of one test never reach another. */
+function freshQueue(): string {
+  return `test-${process.pid}-${++queueNumber}`;
+}
+
+async function startWorker(queue: string, extra: { concurrency?: number } = {}): Promise<WorkerProcess> {
+  const worker = await WorkerProcess.start({
+    connection: redis.url(),
+    queue,
+    agents,
+    concurrency: extra.concurrency ?? 1,
+    lockDurationMs: 1000,
+    stalledIntervalMs: 500,
+  });
+  workers.push(worker);
+  return worker;
+}
+
+function queueCoordinator(queue: string, capacity = 2, extra: object = {}): AgentCoordinator {
+  const coordinator = new AgentCoordinator({
+    agents,
+    retryDelayMs: 20,
+    executor: { type: 'bullmq', connection: redis.url(), queue, capacity, reconcileIntervalMs: 200 },
+    ...extra,
+  });
+  coordinators.push(coordinator);
+  return coordinator;
+}
+
+/** What must match between runs: everything but timings and which worker ran what. */
+function comparable(results: TaskResult[]) {
+  return results.map(({ durationMs: _d, startedAt: _s, finishedAt: _f, output, ...rest }) => ({
+    ...rest,
+    output: { ...(output as object), workerId: undefined },
+  }));
+}
+
+const step = (id: string, dependencies: string[] = [], priority?: TaskPriority): Task => ({
+  id,
+  agentType: 'cpu',
+  context: { iterations: 2e7 },
+  dependencies,
+  ...(priority ? { priority } : {}),
+});
+const mixedWorkflow = [
+  step('setup-1', [], TaskPriority.HIGH),
+  step('setup-2', [], TaskPriority.HIGH),
+  step('setup-3', [], TaskPriority.HIGH),
+  step('impl-1', ['setup-1', 'setup-2'], TaskPriority.CRITICAL),
+  step('impl-2', ['impl-1']),
+  step('impl-3', ['impl-1']),
+  step('test-1', ['impl-1']),
+  step('test-2', ['impl-2']),
+  step('test-3', ['impl-3']),
+];
+
+describe('BullMQ executor with worker processes', () => {
+  it('splits a workflow across two worker processes with the same results as a local run', async () => {
+    const queue = freshQueue();
+    const [first, second] = await Promise.all([startWorker(queue), startWorker(queue)]);
+    const distributed = queueCoordinator(queue);
+    const remote = await distributed.executeWorkflow(mixedWorkflow);
+
+    const local = new AgentCoordinator({ agents, maxParallelAgents: 2 });
+    coordinators.push(local);
+    const expected = await local.executeWorkflow(mixedWorkflow);
+
+    expect(comparable(remote)).toEqual(comparable(expected));
+    expect(remote.every((result) => result.status === 'completed')).toBe(true);
+    const ranOn = new Set(distributed.getAgentHistory('cpu').map((record) => record.workerId));
+    expect(ranOn).toEqual(new Set([first!.pid, second!.pid]));
+  });
+
+  it('recovers the job of a worker killed with SIGKILL mid-task and completes it elsewhere as a retry', async () => {
+    const queue = freshQueue();
+    const doomed = await startWorker(queue);
+    const coordinator = queueCoordinator(queue);
+    let rescuer: Promise<WorkerProcess> | undefined;
+    coordinator.on('taskProgress', (event) => {
+      if (event.message !== 'attempt 1 started' || rescuer) return;
+      rescuer = doomed.stop('SIGKILL').then(() => startWorker(queue));
+    });
+    const retried: string[] = [];
+    coordinator.on('taskRetried', (event) => retried.push(event.error));
+
+    const [result] = await coordinator.executeWorkflow([
+      { id: 'long', agentType: 'stubborn', retries: 1, context: { spinUntilAttempt: 2 } },
+    ]);
+
+    expect(result).toMatchObject({ status: 'completed', attempts: 2, output: { attempt: 2 } });
+    expect(retried).toHaveLength(1);
+    expect(retried[0]).toMatch(/crashed: its worker stopped renewing the job's lock/);
+    const history = coordinator.getAgentHistory('stubborn');
+    expect(history.map((record) => [record.attempt, record.success])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(history[1]!.workerId).toBe((await rescuer!).pid);
+  });
+
+  it('rides out a Redis restart: coordinator and workers reconnect and the workflow completes', async () => {
+    const queue = freshQueue();
+    const pool = await Promise.all([startWorker(queue), startWorker(queue)]);
+    const coordinator = queueCoordinator(queue);
+    let restarted: Promise<void> | undefined;
+    coordinator.on('taskFinished', () => {
+      restarted ??= redis.kill().then(() => redis.restart());
+    });
+    const tasks = [...mixedWorkflow, step('after-all', ['test-1', 'test-2', 'test-3', 'setup-3'])];
+
+    const results = await coordinator.executeWorkflow(tasks);
+
+    await restarted;
+    expect(results.map((result) => [result.taskId, result.status])).toEqual(
+      tasks.map((task) => [task.id, 'completed']),
+    );
+    expect(pool.every((worker) => worker.child.exitCode === null)).toBe(true);
+  });
+
+  it('keeps timeouts, cancellation, progress, logs, status and history as with local threads', async () => {
+    const queue = freshQueue();
+    const worker = await startWorker(queue);
+    const coordinator = queueCoordinator(queue, 1);
+    const progress: [string, number][] = [];
+    const logs: string[] = [];
+    coordinator.on('taskProgress', (event) => progress.push([event.taskId, event.fraction]));
+    coordinator.on('taskLog', (event) => logs.push(event.message));
+
+    const [spinner, reporter] = await coordinator.executeWorkflow([
+      { id: 'spinner', agentType: 'spin', timeoutMs: 300 },
+      { id: 'reporter', agentType: 'cpu', context: { progress: true, outputFile: 'out.txt' } },
+    ]);
+    expect(spinner).toMatchObject({ status: 'timed_out', attempts: 1 });
+    expect(spinner!.error).toBe('task "spinner" timed out after 300 ms');
+    expect(reporter).toMatchObject({ status: 'completed', outputFiles: ['out.txt'] });
+    expect(progress).toEqual([
+      ['reporter', 0.5],
+      ['reporter', 1],
+    ]);
+    expect(logs).toEqual(['starting reporter']);
+
+    // Cancelling a running attempt must stop it on the worker: its only slot is free for the next task.
+    const controller = new AbortController();
+    coordinator.once('taskProgress', () => controller.abort('user pressed stop'));
+    const [cancelled] = await coordinator.executeWorkflow(
+      [{ id: 'forever', agentType: 'stubborn', context: { spinUntilAttempt: 2 } }],
+      { signal: controller.signal },
+    );
+    expect(cancelled!.status).toBe('cancelled');
+    const [after] = await coordinator.executeWorkflow([{ id: 'after', agentType: 'cpu' }]);
+    expect(after!.status).toBe('completed');
+
+    expect(coordinator.getAgentStatus('cpu')).toMatchObject({ status: 'IDLE', completedTasks: 2 });
+    expect(coordinator.getAgentHistory('cpu').map((record) => record.workerId)).toEqual([
+      worker.pid,
+      worker.pid,
+    ]);
+    expect(coordinator.getStatus()).toMatchObject({ busyAgents: 0, runningTasks: [] });
+  });
+
+  it('maps priority classes to BullMQ priorities: a critical job queued last runs first', async () => {
+    const queue = freshQueue();
+    const coordinator = queueCoordinator(queue, 8);
+    const order: string[] = [];
+    coordinator.on('taskProgress', (event) => {
+      if (event.fraction === 0.5) order.push(event.taskId);
+    });
+    const job = (id: string, priority: TaskPriority): Task => ({
+      id,
+      agentType: 'cpu',
+      priority,
+      context: { progress: true },
+    });
+    const queued = new Promise<void>((resolve) => {
+      let started = 0;
+      coordinator.on('taskStarted', () => {
+        if (++started === 4) resolve();
+      });
+    });
+    const early = coordinator.executeWorkflow([
+      job('low', TaskPriority.LOW),
+      job('normal', TaskPriority.NORMAL),
+    ]);
+    const late = coordinator.executeWorkflow([
+      job('critical', TaskPriority.CRITICAL),
+      job('high', TaskPriority.HIGH),
+    ]);
+    await queued;
+    await waitForQueuedJobs(queue, 4);
+    await startWorker(queue);
+    await Promise.all([early, late]);
+    expect(order).toEqual(['critical', 'high', 'normal', 'low']);
+  });
+
+  it('refuses a job naming an agent the worker does not have, before running anything', async () => {
+    const queue = freshQueue();
+    await startWorker(queue);
+    const coordinator = new AgentCoordinator({
+      agents: { ...agents, stranger: { module: fixtureAgent('cpu') } },
+      executor: { type: 'bullmq', connection: redis.url(), queue, reconcileIntervalMs: 200 },
+    });
+    coordinators.push(coordinator);
+    const [result] = await coordinator.executeWorkflow([{ id: 'odd', agentType: 'stranger' }]);
+    expect(result!.status).toBe('failed');
+    expect(result!.error).toMatch(/refused the job: Invalid job: 1 problem/);
+    expect(result!.error).toContain('this worker has no agent "stranger"');
+  });
+});
+
+/** Waits until the queue holds `count` jobs waiting for a worker (one Redis round trip per check). */
+async function waitForQueuedJobs(queue: string, count: number): Promise<void> {
+  const { Queue } = await import('bullmq');
+  const inspector = new Queue(queue, { connection: { host: '127.0.0.1', port: redis.port } });
+  try {
+    while ((await inspector.getWaitingCount()) + (await inspector.getPrioritizedCount()) < count)
+      await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    await inspector.close();
+  }
+}
