@@ -29,6 +29,13 @@ export type { ProcessExecutorOptions } from './execution/process-executor.js';
 export { ProcessExecutor } from './execution/process-executor.js';
 export type { AgentLogEntry, AgentTask, ProgressUpdate } from './execution/protocol.js';
 export type {
+  ChromeTrace,
+  ChromeTraceEvent,
+  ChromeTraceOptions,
+  TraceSpan,
+} from './monitoring/chrome-trace.js';
+export { toChromeTrace, traceTrackName } from './monitoring/chrome-trace.js';
+export type {
   CoordinatorEvents,
   TaskFinishedEvent,
   TaskLogEvent,

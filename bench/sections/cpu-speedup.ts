@@ -1,0 +1,167 @@
+import type { BurnPayload } from '../agents/burn.js';
+import burnAgent from '../agents/burn.js';
+import { formatFactor, formatMs, formatPercent, formatSummary, verdict } from '../harness/format.js';
+import type { BenchCase } from '../harness/measure.js';
+import { measureRounds } from '../harness/measure.js';
+import type { BenchSection, BenchTable } from '../harness/section.js';
+import type { SampleSummary } from '../harness/stats.js';
+import { efficiency, speedup, summarize, workerCounts } from '../harness/stats.js';
+import { calibrateBurn } from '../workloads/calibrate.js';
+import { benchTasks, CONTENDERS, type ContenderName, startPool } from '../workloads/pools.js';
+
+const TASK_MS = 50;
+const SEQUENTIAL = 'main thread';
+/** Speedup at 2 workers the issue asks for, and lingflow's largest excess over raw Piscina. */
+const SPEEDUP_GOAL = 1.9;
+const OVERHEAD_GOAL = 1.02;
+
+/** Measurements for one worker count: every contender and the main-thread baseline, in the same rounds. */
+interface WorkerGroup {
+  workers: number;
+  samples: Record<string, number[]>;
+}
+
+/**
+ * Section 1: independent CPU tasks of about 50 ms, run one by one on the main thread, then by lingflow,
+ * raw Piscina and raw Tinypool with 1 … cores workers and twice the cores. Each worker count is one group
+ * of rounds in which the baseline and the three pools take turns, their order rotating every round.
+ */
+export const section: BenchSection = {
+  id: 'cpu-speedup',
+  title: 'Independent CPU tasks: speedup and efficiency',
+  async run(context) {
+    context.progress('calibrating the CPU work unit');
+    const calibration = calibrateBurn();
+    const taskCount = context.quick ? 16 : 32;
+    const iterations = Math.round(calibration.iterationsPerMs * TASK_MS);
+    const tasks = benchTasks<BurnPayload>(
+      Array.from({ length: taskCount }, (_, index) => ({ iterations, seed: index + 1 })),
+    );
+    const rounds = { warmup: 1, repetitions: context.quick ? 2 : 5 };
+
+    const groups: WorkerGroup[] = [];
+    for (const workers of workerCounts(context.cores)) {
+      const pools = CONTENDERS.map((name) => startPool<BurnPayload>(name, workers, 'agents/burn'));
+      try {
+        const cases: BenchCase[] = [
+          {
+            name: SEQUENTIAL,
+            run: () => {
+              for (const task of tasks) burnAgent(task);
+            },
+          },
+          ...pools.map((pool) => ({ name: pool.name, run: () => pool.runAll(tasks) })),
+        ];
+        const samples = await measureRounds(cases, {
+          ...rounds,
+          onRun: (name, round, measured) =>
+            context.progress(
+              `${workers} worker${workers > 1 ? 's' : ''}: ${name}, ${measured ? `round ${round - rounds.warmup + 1}/${rounds.repetitions}` : 'warm-up'}`,
+            ),
+        });
+        groups.push({ workers, samples });
+      } finally {
+        await Promise.all(pools.map((pool) => pool.close()));
+      }
+    }
+
+    const analysis = groups.map((group) => analyze(group, context.cores));
+    return {
+      tables: [resultTable(analysis, taskCount, context.cores)],
+      raw: {
+        taskCount,
+        taskMs: TASK_MS,
+        iterationsPerTask: iterations,
+        calibration,
+        rounds,
+        groups,
+        figures: {
+          speedup: {
+            title: `${taskCount} independent CPU tasks of ${TASK_MS} ms`,
+            cores: context.cores,
+            series: CONTENDERS.map((name) => ({
+              name,
+              points: analysis.map((row) => ({
+                workers: row.workers,
+                speedup: row.contenders[name].speedup,
+              })),
+            })),
+          },
+        },
+      },
+    };
+  },
+};
+
+interface ContenderAnalysis {
+  summary: SampleSummary;
+  speedup: number;
+  efficiency: number;
+}
+
+interface GroupAnalysis {
+  workers: number;
+  baseline: SampleSummary;
+  contenders: Record<ContenderName, ContenderAnalysis>;
+  /** lingflow's median over raw Piscina's. */
+  overhead: number;
+}
+
+function analyze(group: WorkerGroup, cores: number): GroupAnalysis {
+  const baseline = summarize(group.samples[SEQUENTIAL]!);
+  const contenders = Object.fromEntries(
+    CONTENDERS.map((name) => {
+      const summary = summarize(group.samples[name]!);
+      const gained = speedup(baseline.median, summary.median);
+      return [name, { summary, speedup: gained, efficiency: efficiency(gained, group.workers, cores) }];
+    }),
+  ) as Record<ContenderName, ContenderAnalysis>;
+  return {
+    workers: group.workers,
+    baseline,
+    contenders,
+    overhead: contenders.lingflow.summary.median / contenders.Piscina.summary.median,
+  };
+}
+
+function resultTable(rows: GroupAnalysis[], taskCount: number, cores: number): BenchTable {
+  const notes = [
+    'Times are wall-clock milliseconds for the whole batch: median (min–max) of the measured rounds. Speedup is ' +
+      'the main-thread time over the pool time in the same rounds; efficiency is speedup ÷ min(workers, cores).',
+    '"lingflow ÷ Piscina" is lingflow’s median over raw Piscina’s: 1.00 means no overhead.',
+  ];
+  const atTwo = rows.find((row) => row.workers === 2);
+  if (atTwo) {
+    const { speedup: measured } = atTwo.contenders.lingflow;
+    notes.push(
+      `Goal: speedup ≥ ${SPEEDUP_GOAL} at 2 workers: ${formatFactor(measured)} (${verdict(measured >= SPEEDUP_GOAL)}).`,
+    );
+  }
+  const withinCores = rows.filter((row) => row.workers <= cores);
+  const worst = Math.max(...withinCores.map((row) => row.overhead));
+  notes.push(
+    `Goal: lingflow within ${Math.round((OVERHEAD_GOAL - 1) * 100)}% of raw Piscina up to ${cores} workers: worst ratio ` +
+      `${worst.toFixed(3)} (${verdict(worst <= OVERHEAD_GOAL)}).`,
+  );
+  return {
+    title: `${taskCount} independent CPU tasks of ${TASK_MS} ms`,
+    columns: [
+      'workers',
+      SEQUENTIAL,
+      ...CONTENDERS.flatMap((name) => [name, `${name} speedup`]),
+      'lingflow efficiency',
+      'lingflow ÷ Piscina',
+    ],
+    rows: rows.map((row) => [
+      row.workers > cores ? `${row.workers} (2× cores)` : row.workers,
+      formatMs(row.baseline.median),
+      ...CONTENDERS.flatMap((name) => [
+        formatSummary(row.contenders[name].summary),
+        formatFactor(row.contenders[name].speedup),
+      ]),
+      formatPercent(row.contenders.lingflow.efficiency),
+      row.overhead.toFixed(3),
+    ]),
+    notes,
+  };
+}

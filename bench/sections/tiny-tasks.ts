@@ -1,0 +1,64 @@
+import { formatCount, formatFactor, formatSummary } from '../harness/format.js';
+import { measureRounds } from '../harness/measure.js';
+import type { BenchSection } from '../harness/section.js';
+import { summarize, throughput } from '../harness/stats.js';
+import { benchTasks, CONTENDERS, startPool } from '../workloads/pools.js';
+
+type NoopPayload = { value: number };
+
+/**
+ * Section 3: many trivial tasks at once, so the cost of moving a task in and out of a worker thread is
+ * all there is to measure: lingflow's `executeTasksParallel`, raw Piscina and raw Tinypool, one thread
+ * per core, the order rotating between rounds.
+ */
+export const section: BenchSection = {
+  id: 'tiny-tasks',
+  title: 'Many tiny tasks: throughput',
+  async run(context) {
+    const taskCount = context.quick ? 5_000 : 20_000;
+    const workers = context.cores;
+    const tasks = benchTasks<NoopPayload>(Array.from({ length: taskCount }, (_, value) => ({ value })));
+    const rounds = { warmup: 1, repetitions: context.quick ? 2 : 4 };
+    const pools = CONTENDERS.map((name) => startPool<NoopPayload>(name, workers, 'agents/noop'));
+    try {
+      const samples = await measureRounds(
+        pools.map((pool) => ({ name: pool.name, run: () => pool.runAll(tasks) })),
+        {
+          ...rounds,
+          onRun: (name, round, measured) =>
+            context.progress(
+              `${name}, ${measured ? `round ${round - rounds.warmup + 1}/${rounds.repetitions}` : 'warm-up'}`,
+            ),
+        },
+      );
+      // Throughput of each run: the fastest run has the most tasks per second, so min and max swap.
+      const rates = Object.fromEntries(
+        CONTENDERS.map((name) => [name, summarize(samples[name]!.map((ms) => throughput(taskCount, ms)))]),
+      );
+      const piscina = rates.Piscina!.median;
+      const lingflow = rates.lingflow!.median;
+      return {
+        tables: [
+          {
+            title: `${formatCount(taskCount)} trivial tasks on ${workers} workers`,
+            columns: ['pool', 'tasks per second', 'against Piscina'],
+            rows: CONTENDERS.map((name) => [
+              name,
+              formatSummary(rates[name]!, formatCount),
+              formatFactor(rates[name]!.median / piscina),
+            ]),
+            notes: [
+              'Tasks per second over the whole batch: median (min–max) of the measured rounds. Each task returns ' +
+                'its input, so this is the cost of scheduling, messaging and result handling alone.',
+              `Goal: at least raw Piscina’s throughput: ${formatFactor(lingflow / piscina)} ` +
+                `(${lingflow >= piscina ? 'met' : 'MISSED'}).`,
+            ],
+          },
+        ],
+        raw: { taskCount, workers, rounds, samplesMs: samples },
+      };
+    } finally {
+      await Promise.all(pools.map((pool) => pool.close()));
+    }
+  },
+};

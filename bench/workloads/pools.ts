@@ -1,0 +1,98 @@
+import { Piscina } from 'piscina';
+import { Tinypool } from 'tinypool';
+import { AgentCoordinator } from '../../src/coordinator/agent-coordinator.js';
+import type { Task } from '../../src/types.js';
+import { benchModuleUrl } from './module-url.js';
+
+/** Agent type name of the bench agent in lingflow's coordinator. */
+export const BENCH_AGENT = 'bench';
+
+/** A task as every contender receives it: lingflow as a `Task`, the raw pools as this very object. */
+export interface BenchTask<Payload extends Record<string, unknown>> extends Task {
+  id: string;
+  agentType: typeof BENCH_AGENT;
+  context: Payload;
+}
+
+/** Wraps payloads as bench tasks `t0`, `t1`, …. */
+export function benchTasks<Payload extends Record<string, unknown>>(
+  payloads: readonly Payload[],
+): BenchTask<Payload>[] {
+  return payloads.map((context, index) => ({ id: `t${index}`, agentType: BENCH_AGENT, context }));
+}
+
+/** A pool of worker threads running one bench agent, started and ready for whole workloads. */
+export interface BenchPool<Payload extends Record<string, unknown>> {
+  /** `lingflow`, `Piscina` or `Tinypool`. */
+  readonly name: string;
+  readonly workers: number;
+  /** Runs every task, as many at once as the pool allows, and waits for all. */
+  runAll(tasks: readonly BenchTask<Payload>[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The names of the contenders, in the order tables list them. */
+export const CONTENDERS = ['lingflow', 'Piscina', 'Tinypool'] as const;
+
+/** One of {@link CONTENDERS}. */
+export type ContenderName = (typeof CONTENDERS)[number];
+
+/**
+ * Starts one contender with `workers` threads running the agent module `agent` (e.g. `agents/burn`).
+ * lingflow runs it through `AgentCoordinator.executeTasksParallel`; the raw pools load the same file as
+ * their worker and get the same task objects, configured as a user would (fixed thread count, no idle
+ * timeout), so the difference between them is what lingflow adds.
+ */
+export function startPool<Payload extends Record<string, unknown>>(
+  name: ContenderName,
+  workers: number,
+  agent: string,
+): BenchPool<Payload> {
+  const module = benchModuleUrl(agent);
+  switch (name) {
+    case 'lingflow': {
+      const coordinator = new AgentCoordinator({
+        maxParallelAgents: workers,
+        agents: { [BENCH_AGENT]: { module, kind: 'cpu' } },
+      });
+      return {
+        name,
+        workers,
+        async runAll(tasks) {
+          const results = await coordinator.executeTasksParallel(tasks);
+          const failed = results.find((result) => !result.success);
+          if (failed) throw new Error(`lingflow task ${failed.taskId} failed: ${failed.error}`);
+        },
+        close: () => coordinator.close(),
+      };
+    }
+    case 'Piscina': {
+      const pool = new Piscina({
+        filename: module.href,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: Number.POSITIVE_INFINITY,
+      });
+      return {
+        name,
+        workers,
+        runAll: async (tasks) => void (await Promise.all(tasks.map((task) => pool.run(task)))),
+        close: () => pool.close(),
+      };
+    }
+    case 'Tinypool': {
+      const pool = new Tinypool({
+        filename: module.href,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: Number.POSITIVE_INFINITY,
+      });
+      return {
+        name,
+        workers,
+        runAll: async (tasks) => void (await Promise.all(tasks.map((task) => pool.run(task)))),
+        close: () => pool.destroy(),
+      };
+    }
+  }
+}

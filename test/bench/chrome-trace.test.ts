@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { ChromeTraceEvent, TraceSpan } from '../../src/monitoring/chrome-trace.js';
+import { toChromeTrace } from '../../src/monitoring/chrome-trace.js';
+
+const spans: TraceSpan[] = [
+  { taskId: 'a', agentType: 'impl', workerId: 7, startMs: 0, endMs: 50, status: 'completed' },
+  { taskId: 'b', agentType: 'impl', workerId: 9, startMs: 0, endMs: 30, status: 'completed' },
+  {
+    taskId: 'c',
+    agentType: 'test',
+    workerId: 9,
+    startMs: 51.5,
+    endMs: 80,
+    status: 'failed',
+    dependencies: ['a', 'b'],
+  },
+];
+
+const byPhase = (events: ChromeTraceEvent[], ph: ChromeTraceEvent['ph']) =>
+  events.filter((event) => event.ph === ph);
+
+describe('toChromeTrace', () => {
+  it('puts each worker on its own named track and each attempt in one slice, in microseconds', () => {
+    const trace = toChromeTrace(spans, { processName: 'demo', metadata: { node: 'v20' } });
+    expect(trace.displayTimeUnit).toBe('ms');
+    expect(trace.otherData).toEqual({ node: 'v20' });
+    const names = byPhase(trace.traceEvents, 'M');
+    expect(names).toContainEqual({ name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: 'demo' } });
+    const tracks = new Map(names.filter((e) => e.name === 'thread_name').map((e) => [e.args!.name, e.tid]));
+    expect([...tracks.keys()].sort()).toEqual(['worker 7', 'worker 9']);
+
+    const slices = byPhase(trace.traceEvents, 'X');
+    expect(slices).toHaveLength(3);
+    const c = slices.find((slice) => slice.name === 'c')!;
+    expect(c).toMatchObject({ ts: 51_500, dur: 28_500, cat: 'test', tid: tracks.get('worker 9') });
+    expect(c.args).toEqual({ status: 'failed' });
+  });
+
+  it('draws a flow from the end of each dependency to the start of the task that waited', () => {
+    const { traceEvents } = toChromeTrace(spans);
+    const starts = byPhase(traceEvents, 's');
+    const ends = byPhase(traceEvents, 'f');
+    expect(starts).toHaveLength(2);
+    expect(ends).toHaveLength(2);
+    const slices = byPhase(traceEvents, 'X');
+    for (const start of starts) {
+      const end = ends.find((event) => event.id === start.id)!;
+      expect(end).toMatchObject({ bp: 'e', ts: 51_500 });
+      // The start lies inside its source slice, where viewers bind it.
+      const source = slices.find(
+        (slice) => slice.tid === start.tid && slice.ts! <= start.ts! && start.ts! <= slice.ts! + slice.dur!,
+      );
+      expect(['a', 'b']).toContain(source?.name);
+    }
+    expect(new Set(starts.map((event) => event.id)).size).toBe(2);
+  });
+
+  it('links a retried dependency from its last attempt before the dependent started', () => {
+    const { traceEvents } = toChromeTrace([
+      { taskId: 'x', lane: 0, startMs: 0, endMs: 10, status: 'failed', attempt: 1 },
+      { taskId: 'x', lane: 0, startMs: 20, endMs: 30, status: 'completed', attempt: 2 },
+      { taskId: 'y', lane: 1, startMs: 31, endMs: 40, status: 'completed', dependencies: ['x'] },
+    ]);
+    const [start] = byPhase(traceEvents, 's');
+    expect(start!.ts).toBeGreaterThan(20_000);
+    expect(start!.ts).toBeLessThanOrEqual(30_000);
+    expect(byPhase(traceEvents, 'M').map((event) => event.args!.name)).toContain('lane 1');
+  });
+
+  it('produces JSON that survives a round trip', () => {
+    const trace = toChromeTrace(spans);
+    expect(JSON.parse(JSON.stringify(trace))).toEqual(trace);
+  });
+});
