@@ -17,13 +17,17 @@ export async function probeRedis(options: RedisOptions, label: string): Promise<
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  // Errors surface through connect() and ping(); the listener only keeps them from being unhandled.
-  client.on('error', () => {});
+  // The first error says why (refused, WRONGPASS); connect() then only reports a closed connection.
+  let cause: unknown;
+  client.on('error', (error: unknown) => {
+    cause ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new QueueConnectionError(label, error instanceof Error ? error.message : String(error));
+    const first = cause ?? error;
+    throw new QueueConnectionError(label, first instanceof Error ? first.message : String(first));
   } finally {
     client.disconnect();
   }
