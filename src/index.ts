@@ -1,4 +1,10 @@
-export { recommendParallelism } from './adaptive/recommend-parallelism.js';
+export type {
+  ControllerAction,
+  ControllerDecision,
+  ControllerState,
+} from './adaptive/concurrency-controller.js';
+export type { MachineReadings } from './adaptive/machine-readings.js';
+export { MEMORY_PER_WORKER_BYTES, recommendParallelism } from './adaptive/recommend-parallelism.js';
 export type { AgentContext, AgentHandler } from './agents/agent-context.js';
 export type { AgentSelection } from './agents/select-agent.js';
 export type { RunOptions, WorkflowOptions } from './coordinator/agent-coordinator.js';
@@ -28,6 +34,8 @@ export type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } fro
 export type { ProcessExecutorOptions } from './execution/process-executor.js';
 export { ProcessExecutor } from './execution/process-executor.js';
 export type { AgentLogEntry, AgentTask, ProgressUpdate } from './execution/protocol.js';
+export type { Bottleneck, BottleneckSummary } from './monitoring/bottlenecks.js';
+export { summarizeBottlenecks } from './monitoring/bottlenecks.js';
 export type {
   ChromeTrace,
   ChromeTraceEvent,
@@ -37,6 +45,7 @@ export type {
 export { toChromeTrace, traceTrackName } from './monitoring/chrome-trace.js';
 export type {
   CoordinatorEvents,
+  ParallelismChangedEvent,
   TaskFinishedEvent,
   TaskLogEvent,
   TaskProgressEvent,
@@ -46,6 +55,10 @@ export type {
   WorkflowFinishedEvent,
 } from './monitoring/events.js';
 export type { AgentStatus, CoordinatorStatus, WorkflowStatus } from './monitoring/status.js';
+export type { PlannedTask, PlanOptions, WorkerPlan, WorkflowPlan } from './scheduling/planner.js';
+export { DEFAULT_TASK_DURATION_MS, KNEE_GAIN_PER_WORKER, planWorkflow } from './scheduling/planner.js';
+export type { SpeedupReport } from './scheduling/speedup.js';
+export { calculateSpeedup } from './scheduling/speedup.js';
 export type {
   AgentIsolation,
   AgentKind,

@@ -1,4 +1,4 @@
-import type { ConcurrencyController, ControllerDecision } from './concurrency-controller.js';
+import type { ConcurrencyController, ControllerDecision, ControllerState } from './concurrency-controller.js';
 import type { CpuSnapshot } from './machine-readings.js';
 import { cpuUsageBetween, takeCpuSnapshot } from './machine-readings.js';
 
@@ -39,6 +39,11 @@ export class LiveParallelism {
   /** The controller's current limit. */
   get limit(): number {
     return this.#options.controller.limit;
+  }
+
+  /** The controller's state, for status displays. */
+  get state(): ControllerState {
+    return this.#options.controller.state;
   }
 
   /** Starts ticking, if not already. */

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { ConcurrencyController } from '../adaptive/concurrency-controller.js';
+import { LiveParallelism } from '../adaptive/live-parallelism.js';
+import { recommendParallelism } from '../adaptive/recommend-parallelism.js';
 import type { RegisteredAgent } from '../agents/agent-registry.js';
 import { registerAgents } from '../agents/agent-registry.js';
 import type { AgentSelection } from '../agents/select-agent.js';
@@ -18,6 +22,9 @@ import type { CoordinatorEvents } from '../monitoring/events.js';
 import type { AgentStatus, CoordinatorStatus, WorkflowStatus } from '../monitoring/status.js';
 import { summarizeWorkflow } from '../monitoring/status.js';
 import { criticalPathOrder } from '../scheduling/dispatch-order.js';
+import { searchDispatchOrder } from '../scheduling/order-search.js';
+import type { PlanOptions, WorkflowPlan } from '../scheduling/planner.js';
+import { durationIssues, planWorkflow } from '../scheduling/planner.js';
 import { CPU_TASK, IO_TASK } from '../scheduling/scheduler-core.js';
 import type { FailurePolicy, Task, TaskRecord, TaskResult } from '../types.js';
 import { TaskPriority } from '../types.js';
@@ -31,6 +38,16 @@ export interface WorkflowOptions {
   signal?: AbortSignal;
   /** Overrides the coordinator's failure policy for this workflow. */
   failurePolicy?: FailurePolicy;
+  /**
+   * Known milliseconds per task id. They rank tasks by critical path in place of the per-agent history
+   * (and of one unit per task when there is none).
+   */
+  durations?: Record<string, number>;
+  /**
+   * Before running, search for the dispatch order with the shortest simulated makespan (as `planWorkflow`
+   * does) and run in that order. Worth it when durations are known, from `durations` or history. Default false.
+   */
+  optimizeOrder?: boolean;
 }
 
 /** Options of `executeTasksParallel` and `dispatchAgent`. */
@@ -57,6 +74,8 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #agents: Map<string, RegisteredAgent>;
   readonly #history = new AgentHistory();
   readonly #activeRuns = new Set<WorkflowRun>();
+  /** With `maxParallelAgents: 'auto'`: the controller sampling the machine while workflows run. */
+  readonly #autopilot: LiveParallelism | undefined;
   #latestRun: WorkflowRun | undefined;
   #executor: TaskExecutor | undefined;
   #closed = false;
@@ -67,6 +86,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#options = resolveOptions(options);
     this.#agents = registerAgents(this.#options.agents, this.#options.baseDir);
     this.#executor = this.#options.executor;
+    this.#autopilot = this.#options.autoParallelism ? this.#createAutopilot() : undefined;
   }
 
   /** CPU tasks run at once at most. */
@@ -118,10 +138,13 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       runningTasks.push(...run.runningTaskIds());
     }
     const max = this.#options.maxParallelAgents;
+    const limit = this.#autopilot?.limit ?? max;
     return {
       busyAgents: busy,
-      idleAgents: Math.max(0, max - busy),
+      idleAgents: Math.max(0, limit - busy),
       maxParallelAgents: max,
+      parallelismLimit: limit,
+      ...(this.#autopilot ? { controller: this.#autopilot.state } : {}),
       queuedTasks: queued,
       runningTasks,
     };
@@ -145,6 +168,20 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       completedTasks: completed,
       failedTasks: failed,
     };
+  }
+
+  /**
+   * Predicts the workflow's makespan, speedup and efficiency for each worker count, its critical path and
+   * the worker count past which adding workers stops paying. Durations come from `options.durations`, else
+   * this coordinator's recorded history of each task's agent type, else `options.defaultDurationMs` (1 s).
+   *
+   * @throws {ValidationError} listing every problem with the tasks or options.
+   */
+  planWorkflow(tasks: readonly Task[], options: PlanOptions): WorkflowPlan {
+    return planWorkflow(tasks, options, (task) => {
+      const { agentType } = this.selectAgent(task);
+      return agentType === undefined ? undefined : this.#history.estimateMs(agentType);
+    });
   }
 
   /** Every attempt the agent made on this coordinator, oldest first (the newest 10,000 are kept). */
@@ -175,10 +212,12 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
         forbidDependencies: options.forbidDependencies,
       }),
     ];
+    issues.push(...durationIssues(tasks, options.durations));
     if (issues.length > 0) throw new ValidationError(issues);
 
-    const run = this.#prepareRun(tasks, options.failurePolicy ?? this.#options.failurePolicy);
+    const run = this.#prepareRun(tasks, options.failurePolicy ?? this.#options.failurePolicy, options);
     this.#activeRuns.add(run);
+    this.#autopilot?.start();
     this.#latestRun = run;
     const startedAt = performance.now();
     try {
@@ -191,21 +230,38 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       return results;
     } finally {
       this.#activeRuns.delete(run);
+      if (this.#activeRuns.size === 0) this.#autopilot?.stop();
     }
   }
 
-  #prepareRun(tasks: readonly Task[], failurePolicy: FailurePolicy): WorkflowRun {
+  #prepareRun(
+    tasks: readonly Task[],
+    failurePolicy: FailurePolicy,
+    ordering: Pick<WorkflowOptions, 'durations' | 'optimizeOrder'>,
+  ): WorkflowRun {
     const options = this.#options;
     const agents = tasks.map((task) => this.#agents.get(this.selectAgent(task).agentType!)!);
     const graph = buildTaskGraph(tasks);
-    const knownCosts = agents.map((agent) => this.#history.estimateMs(agent.type));
+    const knownCosts = agents.map(
+      (agent, index) => ordering.durations?.[tasks[index]!.id] ?? this.#history.estimateMs(agent.type),
+    );
     // Without history every task counts as one unit, so the critical path is the longest chain of tasks.
     const fallbackCost = average(knownCosts.filter((cost) => cost !== undefined)) ?? 1;
-    const order = criticalPathOrder(
+    const costs = knownCosts.map((cost) => cost ?? fallbackCost);
+    const rankedOrder = criticalPathOrder(
       graph,
       tasks.map((task) => task.priority ?? TaskPriority.NORMAL),
-      knownCosts.map((cost) => cost ?? fallbackCost),
+      costs,
     );
+    const kinds = agents.map((agent) => (agent.kind === 'io' ? IO_TASK : CPU_TASK));
+    const cpuLimit = this.#autopilot?.limit ?? options.maxParallelAgents;
+    const order = ordering.optimizeOrder
+      ? searchDispatchOrder(
+          { graph, costs, kinds, ioLimit: options.maxParallelIo },
+          rankedOrder.priorityClass,
+          cpuLimit,
+        ).order
+      : rankedOrder;
     return new WorkflowRun({
       workflowId: randomUUID(),
       workflowKey: workflowFingerprint(tasks),
@@ -215,9 +271,9 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       schedule: {
         graph,
         order,
-        kinds: agents.map((agent) => (agent.kind === 'io' ? IO_TASK : CPU_TASK)),
+        kinds,
         maxAttempts: tasks.map((task) => (task.retries ?? options.defaultRetries) + 1),
-        limits: { cpu: options.maxParallelAgents, io: options.maxParallelIo },
+        limits: { cpu: cpuLimit, io: options.maxParallelIo },
         failurePolicy,
         retryDelayMs: (attempt) => retryDelay(options.retryDelayMs, attempt),
       },
@@ -225,6 +281,38 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       history: this.#history,
       emit: this.emit.bind(this),
     });
+  }
+
+  /**
+   * The live side of 'auto': one controller for the coordinator, fed the completions of CPU tasks, applying
+   * its limit to every running workflow and announcing each change.
+   */
+  #createAutopilot(): LiveParallelism {
+    const threads = this.#options.maxParallelAgents;
+    const autopilot = new LiveParallelism({
+      controller: new ConcurrencyController({
+        cores: availableParallelism(),
+        maxLimit: threads,
+        initialLimit: Math.min(threads, recommendParallelism()),
+      }),
+      intervalMs: this.#options.controlIntervalMs,
+      applyLimit: (limit) => {
+        for (const run of this.#activeRuns) run.setCpuLimit(limit);
+      },
+      tasksWaiting: () =>
+        [...this.#activeRuns].some(
+          ({ core }) => core.phaseCounts().ready > 0 && core.running.cpu >= core.limits.cpu,
+        ),
+      onDecision: (decision) => {
+        if (decision.limit !== decision.previousLimit) this.emit('parallelismChanged', decision);
+      },
+    });
+    this.on('taskFinished', ({ result }) => {
+      const agent = result.agentType === undefined ? undefined : this.#agents.get(result.agentType);
+      if (result.status === 'completed' && agent !== undefined && agent.kind !== 'io')
+        autopilot.recordCompletion(agent.type, result.durationMs);
+    });
+    return autopilot;
   }
 
   /** Workers start on first use, so a coordinator that only plans or validates costs nothing. */

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
+import { DEFAULT_CONTROL_INTERVAL_MS } from '../adaptive/live-parallelism.js';
 import { recommendParallelism } from '../adaptive/recommend-parallelism.js';
 import type { ExecutorOption } from '../distributed/executor-option.js';
 import { executorFromOption } from '../distributed/executor-option.js';
@@ -11,9 +13,13 @@ import type { AgentIsolation, AgentSpec, FailurePolicy } from '../types.js';
 export interface CoordinatorOptions {
   /**
    * CPU tasks run at once, and worker threads started. Default: the given executor's `threads` (a queue
-   * executor's `capacity`), else {@link recommendParallelism}.
+   * executor's `capacity`), else {@link recommendParallelism}. `'auto'`: start one thread per core and let a
+   * controller change how many CPU tasks run at once while workflows run, from measured throughput and
+   * other processes' CPU use (never more than the threads); see the `parallelismChanged` event.
    */
-  maxParallelAgents?: number;
+  maxParallelAgents?: number | 'auto';
+  /** With `maxParallelAgents: 'auto'`, how often the controller measures and decides. Default 500 ms. */
+  controlIntervalMs?: number;
   /** Agents by type name. */
   agents?: Record<string, AgentSpec>;
   /** Agent for tasks that name none and match no agent's description. */
@@ -44,6 +50,9 @@ export interface CoordinatorOptions {
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   maxParallelAgents: number;
+  /** `maxParallelAgents: 'auto'`: the CPU-task limit follows the controller, up to `maxParallelAgents`. */
+  autoParallelism: boolean;
+  controlIntervalMs: number;
   maxParallelIo: number;
   agents: Record<string, AgentSpec>;
   defaultAgent: string | undefined;
@@ -81,7 +90,8 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
     }
   };
 
-  positiveInteger('maxParallelAgents', options.maxParallelAgents);
+  if (options.maxParallelAgents !== 'auto') positiveInteger('maxParallelAgents', options.maxParallelAgents);
+  positiveNumber('controlIntervalMs', options.controlIntervalMs);
   positiveInteger('maxParallelIo', options.maxParallelIo);
   positiveNumber('defaultTimeoutMs', options.defaultTimeoutMs);
   positiveNumber('retryDelayMs', options.retryDelayMs);
@@ -119,9 +129,14 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
   if (issues.length > 0) throw new ValidationError(issues, 'coordinator options');
 
   const executor = executorFromOption(options.executor);
-  const maxParallelAgents = options.maxParallelAgents ?? executor?.threads ?? recommendParallelism();
+  const autoParallelism = options.maxParallelAgents === 'auto';
+  const maxParallelAgents = autoParallelism
+    ? (executor?.threads ?? availableParallelism())
+    : ((options.maxParallelAgents as number | undefined) ?? executor?.threads ?? recommendParallelism());
   return {
     maxParallelAgents,
+    autoParallelism,
+    controlIntervalMs: options.controlIntervalMs ?? DEFAULT_CONTROL_INTERVAL_MS,
     maxParallelIo: options.maxParallelIo ?? 16 * maxParallelAgents,
     agents,
     defaultAgent: options.defaultAgent,

@@ -1,3 +1,4 @@
+import type { ControllerDecision } from '../adaptive/concurrency-controller.js';
 import type { TaskResult } from '../types.js';
 
 /** Identifies the run an event belongs to, since one coordinator may run several workflows at once. */
@@ -53,6 +54,12 @@ export interface WorkflowFinishedEvent extends WorkflowEvent {
   durationMs: number;
 }
 
+/**
+ * With `maxParallelAgents: 'auto'`, the controller changed how many CPU tasks run at once: why
+ * (`action`), from and to which limit, the cores it found free and the throughput it measured.
+ */
+export type ParallelismChangedEvent = ControllerDecision;
+
 /** The events an `AgentCoordinator` emits, by name, with their argument lists. */
 export interface CoordinatorEvents {
   taskStarted: [TaskStartedEvent];
@@ -62,4 +69,5 @@ export interface CoordinatorEvents {
   taskFinished: [TaskFinishedEvent];
   taskSkipped: [TaskSkippedEvent];
   workflowFinished: [WorkflowFinishedEvent];
+  parallelismChanged: [ParallelismChangedEvent];
 }

@@ -1,3 +1,4 @@
+import type { ControllerState } from '../adaptive/concurrency-controller.js';
 import type { TaskPhase } from '../scheduling/scheduler-core.js';
 
 /** The pool right now (the guide's `get_status()`). */
@@ -7,6 +8,10 @@ export interface CoordinatorStatus {
   /** CPU slots free now. */
   idleAgents: number;
   maxParallelAgents: number;
+  /** CPU tasks allowed at once now: `maxParallelAgents`, or the 'auto' controller's current limit. */
+  parallelismLimit: number;
+  /** With `maxParallelAgents: 'auto'`: the controller's limit, intervals seen and last change. */
+  controller?: ControllerState;
   /** Tasks ready to run and waiting for a slot, or waiting to retry. */
   queuedTasks: number;
   /** Ids of the tasks running now. */

@@ -30,6 +30,8 @@ export interface SearchedOrder {
 export const DEFAULT_SEARCH_EVALUATIONS = 400;
 /** Forward-backward passes per starting order; improvement rarely continues beyond a few. */
 const MAX_IMPROVEMENT_PASSES = 6;
+/** Share of the budget for perturbed restarts; the rest goes to the local search. */
+const PERTURBATION_SHARE = 0.5;
 /** Relative spread of the random perturbations of bottom levels. */
 const PERTURBATION_SPREADS = [0.02, 0.1, 0.3];
 
@@ -41,7 +43,8 @@ const PERTURBATION_SPREADS = [0.02, 0.1, 0.3];
  * count; longest task first), then bottom levels with random perturbations, and improves each with
  * forward-backward passes: schedule the reversed graph with tasks that finished last going first, then the
  * graph again with the reversed schedule's finishing times as urgency. Each pass packs the schedule against
- * one end, which closes idle gaps list scheduling leaves. It stops at the lower bound or when the budget is spent.
+ * one end, which closes idle gaps list scheduling leaves. Last, a local search swaps the urgencies of random
+ * pairs of tasks in the best order. It stops at the lower bound or when the budget is spent.
  */
 export function searchDispatchOrder(
   problem: CostedGraph,
@@ -94,9 +97,30 @@ export function searchDispatchOrder(
     if (done()) break;
     improve(start());
   }
-  for (let round = 0; !done(); round++) {
+  for (let round = 0; !done() && evaluations < budget * PERTURBATION_SHARE; round++) {
     const spread = PERTURBATION_SPREADS[round % PERTURBATION_SPREADS.length]!;
     improve(levels.map((level) => level * (1 + spread * (random() - 0.5)) + tie * random()));
+  }
+  // Local search over the keys: swap the urgencies of two tasks close in the order (far swaps mostly break
+  // the schedule), keep the swap unless the makespan grows (moving across equal makespans crosses
+  // plateaus), until the budget is spent.
+  const keys = distinctRanks(best!.urgency);
+  const byRank = Array.from(keys.keys()).sort((a, b) => keys[b]! - keys[a]!);
+  const reach = Math.max(1, Math.min(graph.size - 1, 2 * workers));
+  let current = best!.result.makespanMs;
+  while (!done() && graph.size > 1) {
+    const first = Math.floor(random() * (graph.size - 1));
+    const second = Math.min(graph.size - 1, first + 1 + Math.floor(random() * reach));
+    const a = byRank[first]!;
+    const b = byRank[second]!;
+    [keys[a], keys[b]] = [keys[b]!, keys[a]!];
+    [byRank[first], byRank[second]] = [b, a];
+    const makespan = evaluate(Float64Array.from(keys)).makespanMs;
+    if (makespan <= current) current = makespan;
+    else {
+      [keys[a], keys[b]] = [keys[b]!, keys[a]!];
+      [byRank[first], byRank[second]] = [a, b];
+    }
   }
 
   const winner = best!;
@@ -109,6 +133,19 @@ export function searchDispatchOrder(
     lowerBoundMs,
     evaluations,
   };
+}
+
+/**
+ * The same order as `urgency` (ties broken by index, as the scheduler does) as distinct ranks, so that
+ * swapping two keys always changes the order.
+ */
+function distinctRanks(urgency: Float64Array): Float64Array {
+  const byUrgency = Array.from(urgency.keys()).sort((a, b) => urgency[b]! - urgency[a]! || a - b);
+  const ranks = new Float64Array(urgency.length);
+  byUrgency.forEach((index, position) => {
+    ranks[index] = urgency.length - position;
+  });
+  return ranks;
 }
 
 function lowerBound({ costs, kinds }: CostedGraph, levels: Float64Array, workers: number): number {

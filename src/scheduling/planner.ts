@@ -127,12 +127,7 @@ function checkPlanInput(tasks: readonly PlannedTask[], options: PlanOptions): nu
     report('workers', 'expected a worker count or a non-empty list of them');
   else if (!counts.every((count) => Number.isInteger(count) && count >= 1))
     report('workers', `expected whole numbers of at least 1, got ${String(options.workers)}`);
-  const ids = new Set(Array.isArray(tasks) ? tasks.map((task) => task?.id) : []);
-  for (const [id, ms] of Object.entries(options.durations ?? {})) {
-    if (!ids.has(id)) report(`durations.${id}`, 'no task has this id');
-    if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0))
-      report(`durations.${id}`, `expected a duration of at least 0 ms, got ${String(ms)}`);
-  }
+  issues.push(...durationIssues(tasks, options.durations));
   const { defaultDurationMs, searchEvaluations } = options;
   if (defaultDurationMs !== undefined && !(Number.isFinite(defaultDurationMs) && defaultDurationMs >= 0))
     report('defaultDurationMs', `expected a duration of at least 0 ms, got ${String(defaultDurationMs)}`);
@@ -140,6 +135,24 @@ function checkPlanInput(tasks: readonly PlannedTask[], options: PlanOptions): nu
     report('searchEvaluations', `expected a whole number of at least 1, got ${String(searchEvaluations)}`);
   if (issues.length > 0) throw new ValidationError(issues, 'plan');
   return [...new Set(counts as number[])].sort((a, b) => a - b);
+}
+
+/** Problems with a map of task durations: unknown ids, and values that are not durations. */
+export function durationIssues(
+  tasks: readonly Pick<Task, 'id'>[],
+  durations: Readonly<Record<string, number>> | undefined,
+): ValidationIssue[] {
+  if (durations === undefined) return [];
+  if (typeof durations !== 'object' || durations === null)
+    return [{ field: 'durations', message: 'expected an object of milliseconds by task id' }];
+  const ids = new Set(Array.isArray(tasks) ? tasks.map((task) => task?.id) : []);
+  const issues: ValidationIssue[] = [];
+  for (const [id, ms] of Object.entries(durations)) {
+    if (!ids.has(id)) issues.push({ field: `durations.${id}`, message: 'no task has this id' });
+    if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0))
+      issues.push({ field: `durations.${id}`, message: `expected at least 0 ms, got ${String(ms)}` });
+  }
+  return issues;
 }
 
 function rangeTo(count: number): number[] | undefined {
