@@ -1,8 +1,8 @@
 import { AgentCoordinator, QueueConnectionError } from 'lingflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from '../../bench/sections/distributed/redis-server.js';
+import { WorkerProcess } from '../../bench/sections/distributed/worker-process.js';
 import { fixtureAgent } from '../helpers.js';
-import { RedisServer } from './redis-server.js';
-import { WorkerProcess } from './worker-process.js';
 
 const PASSWORD = 'p@ss:w0rd/with-odd?chars';
 const agents = { cpu: { module: fixtureAgent('cpu') } };

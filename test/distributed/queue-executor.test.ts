@@ -1,8 +1,8 @@
 import { AgentCoordinator, type Task, TaskPriority, type TaskResult } from 'lingflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from '../../bench/sections/distributed/redis-server.js';
+import { WorkerProcess } from '../../bench/sections/distributed/worker-process.js';
 import { fixtureAgent } from '../helpers.js';
-import { RedisServer } from './redis-server.js';
-import { WorkerProcess } from './worker-process.js';
 
 const agents = {
   cpu: { module: fixtureAgent('cpu') },

@@ -1,9 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { QueueWorkerOptions } from 'lingflow';
+import type { QueueWorkerOptions } from '../../../src/distributed/queue-worker.js';
 
-const script = fileURLToPath(new URL('./fixtures/queue-worker.js', import.meta.url));
+/** The compiled worker entry: beside this file once built, in `dist/` when tests run the TypeScript. */
+const script = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('.js')
+      ? './queue-worker-main.js'
+      : '../../../dist/bench/sections/distributed/queue-worker-main.js',
+    import.meta.url,
+  ),
+);
 
 /** A `runQueueWorker` running in a child process of its own, as `lingflow worker` would. */
 export class WorkerProcess {
