@@ -37,12 +37,13 @@ export type { AgentLogEntry, AgentTask, ProgressUpdate } from './execution/proto
 export type { Bottleneck, BottleneckSummary } from './monitoring/bottlenecks.js';
 export { summarizeBottlenecks } from './monitoring/bottlenecks.js';
 export type {
+  AttemptHistory,
   ChromeTrace,
   ChromeTraceEvent,
   ChromeTraceOptions,
   TraceSpan,
 } from './monitoring/chrome-trace.js';
-export { toChromeTrace, traceTrackName } from './monitoring/chrome-trace.js';
+export { toChromeTrace, traceSpansFromHistory, traceTrackName } from './monitoring/chrome-trace.js';
 export type {
   CoordinatorEvents,
   ParallelismChangedEvent,

@@ -1,5 +1,6 @@
 import { AgentCoordinator } from '../../src/coordinator/agent-coordinator.js';
-import type { Task } from '../../src/types.js';
+import { traceSpansFromHistory } from '../../src/monitoring/chrome-trace.js';
+import type { Task, TaskResult } from '../../src/types.js';
 import type { BurnPayload } from '../agents/burn.js';
 import type { GanttFigure } from '../harness/figures.js';
 import { formatMs, formatPercent, formatSummary, verdict } from '../harness/format.js';
@@ -10,7 +11,6 @@ import { calibrateBurn } from '../workloads/calibrate.js';
 import type { CostedTask } from '../workloads/dags.js';
 import { guideWorkflow, layeredDag, workflowBounds } from '../workloads/dags.js';
 import { benchModuleUrl } from '../workloads/module-url.js';
-import { spansFromHistory } from '../workloads/workflow-spans.js';
 
 /** A layered DAG's makespan may exceed its lower bound by this factor at most (the issue's goal). */
 const LAYERED_GOAL = 1.1;
@@ -22,6 +22,7 @@ interface WorkflowCase {
   coordinator: AgentCoordinator;
   /** `Date.now()` when the latest run started, to read its attempts back from the history. */
   lastStartedAt: number;
+  lastResults: TaskResult[];
 }
 
 /**
@@ -54,6 +55,7 @@ export const section: BenchSection = {
         agents: Object.fromEntries(costed.map((task) => [task.agentType, burn])),
       }),
       lastStartedAt: 0,
+      lastResults: [],
     }));
     const rounds = { warmup: 1, repetitions: context.quick ? 3 : 7 };
     try {
@@ -63,6 +65,7 @@ export const section: BenchSection = {
           async run() {
             entry.lastStartedAt = Date.now();
             const results = await entry.coordinator.executeWorkflow(entry.tasks);
+            entry.lastResults = results;
             const failed = results.find((result) => !result.success);
             if (failed)
               throw new Error(`${entry.name}: task ${failed.taskId} ${failed.status}: ${failed.error}`);
@@ -90,7 +93,12 @@ export const section: BenchSection = {
       const layered = rows.at(-1)!;
       const gantt: GanttFigure = {
         title: `${traced.name} on ${workers} workers (last measured run)`,
-        spans: spansFromHistory(traced.coordinator, traced.tasks, traced.lastStartedAt),
+        spans: traceSpansFromHistory(
+          traced.coordinator,
+          traced.tasks,
+          traced.lastResults,
+          traced.lastStartedAt,
+        ),
         lowerBoundMs: layered.bounds.lowerBoundMs,
       };
       return {

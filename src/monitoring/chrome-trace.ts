@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../types.js';
+import type { Task, TaskRecord, TaskResult, TaskStatus } from '../types.js';
 
 /** One attempt of one task as it ran: the input of {@link toChromeTrace} and of the bench's Gantt chart. */
 export interface TraceSpan {
@@ -16,6 +16,50 @@ export interface TraceSpan {
   attempt?: number;
   /** Ids of the tasks this one waited for; drawn as flow arrows. */
   dependencies?: readonly string[];
+}
+
+/** Where {@link traceSpansFromHistory} reads attempts: an `AgentCoordinator`, or anything with its history. */
+export interface AttemptHistory {
+  getAgentHistory(agentType: string): readonly TaskRecord[];
+}
+
+/**
+ * The attempts of one finished run as trace spans, read back from the coordinator's per-agent history
+ * (which knows the worker of each attempt). `runStartedAt` is `Date.now()` just before the run began:
+ * attempts of earlier runs started before it and are left out, and times become milliseconds since it.
+ *
+ * @param results - The run's results, which say which agent type ran each task.
+ */
+export function traceSpansFromHistory(
+  history: AttemptHistory,
+  tasks: readonly Pick<Task, 'id' | 'dependencies'>[],
+  results: readonly Pick<TaskResult, 'agentType'>[],
+  runStartedAt: number,
+): TraceSpan[] {
+  const dependenciesOf = new Map(tasks.map((task) => [task.id, task.dependencies ?? []]));
+  const agentTypes = new Set(
+    results.flatMap((result) => (result.agentType === undefined ? [] : [result.agentType])),
+  );
+  const spans: TraceSpan[] = [];
+  for (const agentType of agentTypes) {
+    for (const record of history.getAgentHistory(agentType)) {
+      const dependencies = dependenciesOf.get(record.taskId);
+      if (dependencies === undefined || record.startedAt < runStartedAt) continue;
+      const startMs = record.startedAt - runStartedAt;
+      spans.push({
+        taskId: record.taskId,
+        agentType,
+        ...(record.workerId === undefined ? {} : { workerId: record.workerId }),
+        startMs,
+        // The duration is measured with the high-resolution clock; the epoch times only to the millisecond.
+        endMs: startMs + record.durationMs,
+        status: record.status,
+        attempt: record.attempt,
+        dependencies,
+      });
+    }
+  }
+  return spans.sort((a, b) => a.startMs - b.startMs);
 }
 
 /** One event of the Chrome trace-event format (the subset lingflow writes). */

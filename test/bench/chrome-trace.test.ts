@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChromeTraceEvent, TraceSpan } from '../../src/monitoring/chrome-trace.js';
-import { toChromeTrace } from '../../src/monitoring/chrome-trace.js';
+import { toChromeTrace, traceSpansFromHistory } from '../../src/monitoring/chrome-trace.js';
+import type { TaskRecord } from '../../src/types.js';
 
 const spans: TraceSpan[] = [
   { taskId: 'a', agentType: 'impl', workerId: 7, startMs: 0, endMs: 50, status: 'completed' },
@@ -70,5 +71,68 @@ describe('toChromeTrace', () => {
   it('produces JSON that survives a round trip', () => {
     const trace = toChromeTrace(spans);
     expect(JSON.parse(JSON.stringify(trace))).toEqual(trace);
+  });
+});
+
+describe('traceSpansFromHistory', () => {
+  const record = (taskId: string, startedAt: number, extra: Partial<TaskRecord> = {}): TaskRecord => ({
+    taskId,
+    status: 'completed',
+    success: true,
+    durationMs: 12.5,
+    attempt: 1,
+    startedAt,
+    finishedAt: startedAt + 13,
+    workerId: 4,
+    ...extra,
+  });
+  const history: Record<string, TaskRecord[]> = {
+    impl: [
+      record('a', 900),
+      record('a', 1000),
+      record('other-run', 1001),
+      record('b', 1020, { attempt: 2, status: 'failed', success: false }),
+    ],
+    test: [record('c', 1040, { workerId: undefined })],
+  };
+
+  it('keeps this run’s attempts of these tasks, timed from the run’s start, with their dependencies', () => {
+    const spans = traceSpansFromHistory(
+      { getAgentHistory: (type) => history[type] ?? [] },
+      [{ id: 'a' }, { id: 'b', dependencies: ['a'] }, { id: 'c', dependencies: ['b'] }],
+      [{ agentType: 'impl' }, { agentType: 'impl' }, { agentType: 'test' }],
+      1000,
+    );
+    expect(spans).toEqual([
+      {
+        taskId: 'a',
+        agentType: 'impl',
+        workerId: 4,
+        startMs: 0,
+        endMs: 12.5,
+        status: 'completed',
+        attempt: 1,
+        dependencies: [],
+      },
+      {
+        taskId: 'b',
+        agentType: 'impl',
+        workerId: 4,
+        startMs: 20,
+        endMs: 32.5,
+        status: 'failed',
+        attempt: 2,
+        dependencies: ['a'],
+      },
+      {
+        taskId: 'c',
+        agentType: 'test',
+        startMs: 40,
+        endMs: 52.5,
+        status: 'completed',
+        attempt: 1,
+        dependencies: ['b'],
+      },
+    ]);
   });
 });
