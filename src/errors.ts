@@ -101,6 +101,21 @@ export class WorkerCrashError extends LingflowError {
   }
 }
 
+/**
+ * A journal file cannot be used: it is not a lingflow journal, or a record other than the last is damaged
+ * (only the last can be torn by a crash, since records are appended and synced one at a time).
+ */
+export class JournalError extends LingflowError {
+  override name = 'JournalError';
+  constructor(
+    readonly path: string,
+    /** Every problem found, each naming its line. */
+    readonly problems: readonly string[],
+  ) {
+    super(`cannot use the journal ${path}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
 /** The coordinator was used after `close()`. */
 export class CoordinatorClosedError extends LingflowError {
   override name = 'CoordinatorClosedError';

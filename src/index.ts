@@ -23,6 +23,7 @@ export {
   AgentError,
   AgentLoadError,
   CoordinatorClosedError,
+  JournalError,
   LingflowError,
   QueueConnectionError,
   TaskCancelledError,
@@ -55,6 +56,8 @@ export type {
   TaskStartedEvent,
   WorkflowFinishedEvent,
 } from './monitoring/events.js';
+export type { FingerprintedTask, WorkflowFingerprints } from './monitoring/fingerprint.js';
+export { fingerprintTasks } from './monitoring/fingerprint.js';
 export type { AgentStatus, CoordinatorStatus, WorkflowStatus } from './monitoring/status.js';
 export type { PlannedTask, PlanOptions, WorkerPlan, WorkflowPlan } from './scheduling/planner.js';
 export { DEFAULT_TASK_DURATION_MS, KNEE_GAIN_PER_WORKER, planWorkflow } from './scheduling/planner.js';

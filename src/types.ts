@@ -85,6 +85,8 @@ export interface TaskResult<T = unknown> {
   startedAt?: number;
   /** Epoch milliseconds when the task reached its final status. */
   finishedAt?: number;
+  /** `true` when the result was read from the run's journal instead of running the task again. */
+  resumed?: boolean;
 }
 
 /** One attempt of one task, as kept in an agent's history. */

@@ -19,6 +19,7 @@ import { buildTaskGraph } from '../graph/task-graph.js';
 import { validateTasks } from '../graph/validate-tasks.js';
 import { AgentHistory } from '../monitoring/agent-history.js';
 import type { CoordinatorEvents } from '../monitoring/events.js';
+import { JournalResume } from '../monitoring/resume.js';
 import type { AgentStatus, CoordinatorStatus, WorkflowStatus } from '../monitoring/status.js';
 import { summarizeWorkflow } from '../monitoring/status.js';
 import { criticalPathOrder } from '../scheduling/dispatch-order.js';
@@ -30,6 +31,7 @@ import type { FailurePolicy, Task, TaskRecord, TaskResult } from '../types.js';
 import { TaskPriority } from '../types.js';
 import type { CoordinatorOptions, ResolvedOptions } from './coordinator-options.js';
 import { resolveOptions, retryDelay } from './coordinator-options.js';
+import type { WorkflowRunSetup } from './workflow-run.js';
 import { WorkflowRun } from './workflow-run.js';
 
 /** Options of one `executeWorkflow` call. */
@@ -48,6 +50,13 @@ export interface WorkflowOptions {
    * does) and run in that order. Worth it when durations are known, from `durations` or history. Default false.
    */
   optimizeOrder?: boolean;
+  /**
+   * Path of a journal file (created if missing) where each finished task's result is recorded durably as
+   * it finishes. Run the same workflow again with the same journal after a crash, and the tasks it
+   * records as completed are not run again: their recorded results come back with `resumed: true`.
+   * A task whose definition changed since, and everything downstream of it, runs again.
+   */
+  journal?: string;
 }
 
 /** Options of `executeTasksParallel` and `dispatchAgent`. */
@@ -215,13 +224,27 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     issues.push(...durationIssues(tasks, options.durations));
     if (issues.length > 0) throw new ValidationError(issues);
 
-    const run = this.#prepareRun(tasks, options.failurePolicy ?? this.#options.failurePolicy, options);
+    const resume =
+      options.journal === undefined
+        ? undefined
+        : new JournalResume(
+            options.journal,
+            tasks,
+            tasks.map((task) => this.selectAgent(task).agentType!),
+          );
+    const run = this.#prepareRun(
+      resume?.tasksToRun ?? tasks,
+      options.failurePolicy ?? this.#options.failurePolicy,
+      options,
+      resume && ((index, result) => resume.record(index, result)),
+    );
     this.#activeRuns.add(run);
     this.#autopilot?.start();
     this.#latestRun = run;
     const startedAt = performance.now();
     try {
-      const results = await run.start(options.signal);
+      const runResults = await run.start(options.signal);
+      const results = resume ? resume.merge(runResults) : runResults;
       this.emit('workflowFinished', {
         workflowId: run.workflowId,
         results,
@@ -229,6 +252,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       });
       return results;
     } finally {
+      resume?.close();
       this.#activeRuns.delete(run);
       if (this.#activeRuns.size === 0) this.#autopilot?.stop();
     }
@@ -238,6 +262,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     tasks: readonly Task[],
     failurePolicy: FailurePolicy,
     ordering: Pick<WorkflowOptions, 'durations' | 'optimizeOrder'>,
+    onResult?: WorkflowRunSetup['onResult'],
   ): WorkflowRun {
     const options = this.#options;
     const agents = tasks.map((task) => this.#agents.get(this.selectAgent(task).agentType!)!);
@@ -280,6 +305,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       executor: this.#executorForUse(),
       history: this.#history,
       emit: this.emit.bind(this),
+      onResult,
     });
   }
 
@@ -352,6 +378,9 @@ function workflowOptionIssues(options: WorkflowOptions): ValidationIssue[] {
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     issues.push({ field: 'signal', message: 'expected an AbortSignal' });
+  }
+  if (options.journal !== undefined && !(typeof options.journal === 'string' && options.journal !== '')) {
+    issues.push({ field: 'journal', message: 'expected the path of a journal file' });
   }
   return issues;
 }

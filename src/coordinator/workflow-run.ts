@@ -36,6 +36,8 @@ export interface WorkflowRunSetup {
   executor: TaskExecutor;
   history: AgentHistory;
   emit: EmitEvent;
+  /** Receives each final result before anyone else hears of it; the journal records it here. */
+  onResult?: (index: number, result: TaskResult) => void;
 }
 
 /** Below this many milliseconds per attempt, messaging costs more than the work: batch such tasks. */
@@ -314,6 +316,7 @@ export class WorkflowRun {
     if (status === 'completed') result.output = state.output;
     if (error !== undefined) result.error = error;
     if (state.startedAt !== undefined) result.startedAt = state.startedAt;
+    this.#setup.onResult?.(index, result);
     this.#results[index] = result;
     this.#setup.emit(status === 'skipped' ? 'taskSkipped' : 'taskFinished', {
       workflowId: this.workflowId,
