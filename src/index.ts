@@ -10,6 +10,7 @@ export type { AgentSelection } from './agents/select-agent.js';
 export type { RunOptions, WorkflowOptions } from './coordinator/agent-coordinator.js';
 export { AgentCoordinator } from './coordinator/agent-coordinator.js';
 export type { CoordinatorOptions } from './coordinator/coordinator-options.js';
+export { compressContext, countTokens } from './context/index.js';
 export type { BullmqExecutorOptions } from './distributed/bullmq-executor.js';
 export { BullmqExecutor } from './distributed/bullmq-executor.js';
 export type { ExecutorOption } from './distributed/executor-option.js';
