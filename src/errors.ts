@@ -116,6 +116,17 @@ export class JournalError extends LingflowError {
   }
 }
 
+/** The task's context could not be prepared (counted and compressed) in the worker. */
+export class ContextPreparationError extends LingflowError {
+  override name = 'ContextPreparationError';
+  constructor(
+    readonly taskId: string,
+    message: string,
+  ) {
+    super(`context of task "${taskId}" could not be prepared: ${message}`);
+  }
+}
+
 /** The coordinator was used after `close()`. */
 export class CoordinatorClosedError extends LingflowError {
   override name = 'CoordinatorClosedError';

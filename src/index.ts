@@ -7,10 +7,28 @@ export type { MachineReadings } from './adaptive/machine-readings.js';
 export { MEMORY_PER_WORKER_BYTES, recommendParallelism } from './adaptive/recommend-parallelism.js';
 export type { AgentContext, AgentHandler } from './agents/agent-context.js';
 export type { AgentSelection } from './agents/select-agent.js';
+export type {
+  BulkCountOptions,
+  CompressedContext,
+  CompressionSettings,
+  CompressOptions,
+  ContextReport,
+  Encoding,
+  TokenizerBackend,
+  TokenizerChoice,
+  TokenLimitDetails,
+} from './context/index.js';
+export {
+  ContextEngineError,
+  compressContext,
+  countTokens,
+  countTokensBulk,
+  TokenCountPool,
+  TokenLimitError,
+} from './context/index.js';
 export type { RunOptions, WorkflowOptions } from './coordinator/agent-coordinator.js';
 export { AgentCoordinator } from './coordinator/agent-coordinator.js';
 export type { CoordinatorOptions } from './coordinator/coordinator-options.js';
-export { compressContext, countTokens } from './context/index.js';
 export type { BullmqExecutorOptions } from './distributed/bullmq-executor.js';
 export { BullmqExecutor } from './distributed/bullmq-executor.js';
 export type { ExecutorOption } from './distributed/executor-option.js';
@@ -23,6 +41,7 @@ export type { ValidationIssue } from './errors.js';
 export {
   AgentError,
   AgentLoadError,
+  ContextPreparationError,
   CoordinatorClosedError,
   JournalError,
   LingflowError,

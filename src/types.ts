@@ -1,3 +1,5 @@
+import type { ContextReport } from './context/types.js';
+
 /**
  * Priority classes of a task. Values are strings so that workflow files can say `priority: high`.
  * Higher classes are dispatched first; a prerequisite inherits the highest class of the tasks waiting on it.
@@ -62,6 +64,12 @@ export interface Task {
   timeoutMs?: number;
   /** How many times to retry after a failure or timeout. */
   retries?: number;
+  /** Overrides the coordinator's `enableCompression` for this task. */
+  enableCompression?: boolean;
+  /** Overrides the coordinator's `compressionRatio` for this task: share of context tokens kept, in (0, 1]. */
+  compressionRatio?: number;
+  /** Overrides the coordinator's `maxContextTokens` for this task. */
+  maxContextTokens?: number;
 }
 
 /** The outcome of one task. */
@@ -87,6 +95,8 @@ export interface TaskResult<T = unknown> {
   finishedAt?: number;
   /** `true` when the result was read from the run's journal instead of running the task again. */
   resumed?: boolean;
+  /** What context preparation did in the worker: tokens before and after, ratio, strategies per field. */
+  context?: ContextReport;
 }
 
 /** One attempt of one task, as kept in an agent's history. */

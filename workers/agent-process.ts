@@ -18,17 +18,12 @@ function send(message: ProcessHostMessage): void {
  * Runs one task in a pool process (Tinypool's child_process runtime): the same agent code path as a worker
  * thread, with progress, logs and abort carried over the process's IPC channel, tagged with the request key.
  */
-export default async function runAgentProcessTask({
-  key,
-  task,
-  agent,
-}: ProcessRequest): Promise<WorkerResponse> {
+export default async function runAgentProcessTask({ key, ...job }: ProcessRequest): Promise<WorkerResponse> {
   const abort = new AbortController();
   running.set(key, abort);
   try {
     return await runAgent({
-      task,
-      agent,
+      ...job,
       host: {
         progress: (update) => send({ type: 'lingflow:progress', key, update }),
         log: (entry) => send({ type: 'lingflow:log', key, entry }),

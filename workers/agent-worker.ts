@@ -17,14 +17,14 @@ type Deliver = (call: Promise<void>) => void;
 /**
  * Runs one task in a pool thread: the agent's progress, logs and abort travel over the task's own port.
  */
-export default function runAgentTask({ task, agent, port }: WorkerRequest): Promise<WorkerResponse> {
+export default function runAgentTask({ port, ...job }: WorkerRequest): Promise<WorkerResponse> {
   const remote = wrap<HostChannel>(toComlinkEndpoint(port));
   return serveOnPort(port, (signal, deliver) => {
     const host: HostChannel = {
       progress: (update) => deliver(remote.progress(update)),
       log: (entry) => deliver(remote.log(entry)),
     };
-    return runAgent({ task, agent, host, signal, workerId: threadId });
+    return runAgent({ ...job, host, signal, workerId: threadId });
   });
 }
 
@@ -36,12 +36,12 @@ export function runAgentBatch({ items, port }: WorkerBatchRequest): Promise<Work
   const remote = wrap<BatchHostChannel>(toComlinkEndpoint(port));
   return serveOnPort(port, async (signal, deliver) => {
     const responses: WorkerResponse[] = [];
-    for (const { task, agent } of items) {
+    for (const job of items) {
       const host: HostChannel = {
-        progress: (update) => deliver(remote.progress(task.id, update)),
-        log: (entry) => deliver(remote.log(task.id, entry)),
+        progress: (update) => deliver(remote.progress(job.task.id, update)),
+        log: (entry) => deliver(remote.log(job.task.id, entry)),
       };
-      responses.push(await runAgent({ task, agent, host, signal, workerId: threadId }));
+      responses.push(await runAgent({ ...job, host, signal, workerId: threadId }));
     }
     return responses;
   });

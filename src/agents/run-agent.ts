@@ -1,11 +1,10 @@
-import type { AgentBinding, AgentTask, HostChannel, WorkerResponse } from '../execution/protocol.js';
+import { prepareContext, TokenLimitError } from '../context/index.js';
+import type { AgentJob, HostChannel, WorkerResponse } from '../execution/protocol.js';
 import type { AgentContext } from './agent-context.js';
 import { loadAgentHandler } from './load-agent.js';
 
 /** Everything one agent run needs from the worker (thread or process) that hosts it. */
-export interface AgentRun {
-  task: AgentTask;
-  agent: AgentBinding;
+export interface AgentRun extends AgentJob {
   /** Where progress and log lines go: comlink to the main thread, or IPC to the parent process. */
   host: HostChannel;
   /** Aborts when the task is cancelled or times out. */
@@ -19,8 +18,15 @@ export interface AgentRun {
  * and answers with its output or the cause of its failure. Never throws, so the caller can tell a failing
  * agent from a dying worker.
  */
-export async function runAgent({ task, agent, host, signal, workerId }: AgentRun): Promise<WorkerResponse> {
-  const failure = (cause: 'agent' | 'load' | 'clone', error: unknown): WorkerResponse =>
+export async function runAgent({
+  task,
+  agent,
+  compression,
+  host,
+  signal,
+  workerId,
+}: AgentRun): Promise<WorkerResponse> {
+  const failure = (cause: 'agent' | 'load' | 'clone' | 'context', error: unknown): WorkerResponse =>
     error instanceof Error
       ? { ok: false, cause, message: error.message, stack: error.stack, workerId }
       : { ok: false, cause, message: String(error), workerId };
@@ -30,6 +36,20 @@ export async function runAgent({ task, agent, host, signal, workerId }: AgentRun
     handler = await loadAgentHandler(agent.moduleUrl);
   } catch (error) {
     return failure('load', error);
+  }
+  let prepared: Awaited<ReturnType<typeof prepareContext>> | undefined;
+  if (compression) {
+    try {
+      prepared = await prepareContext(task.context, {
+        ...compression,
+        query: task.description,
+        taskId: task.id,
+      });
+    } catch (error) {
+      const response = failure('context', error);
+      if (error instanceof TokenLimitError && !response.ok) response.tokenLimit = error.details();
+      return response;
+    }
   }
   const outputFiles: string[] = [];
   const context: AgentContext = {
@@ -42,7 +62,7 @@ export async function runAgent({ task, agent, host, signal, workerId }: AgentRun
   let output: unknown;
   const startedAt = performance.now();
   try {
-    output = await handler(task, context);
+    output = await handler(prepared ? { ...task, context: prepared.context } : task, context);
   } catch (error) {
     return failure('agent', error);
   }
@@ -54,7 +74,9 @@ export async function runAgent({ task, agent, host, signal, workerId }: AgentRun
   } catch (error) {
     return failure('clone', error);
   }
-  return { ok: true, output, outputFiles, workerId, durationMs };
+  return prepared
+    ? { ok: true, output, outputFiles, workerId, durationMs, context: prepared.report }
+    : { ok: true, output, outputFiles, workerId, durationMs };
 }
 
 function formatLogArgs(args: unknown[]): string {

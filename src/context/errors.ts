@@ -1,11 +1,13 @@
 /**
- * Typed errors of the context engine. `src/errors.ts` re-exports them next to the engine's other errors.
+ * Typed errors of the context engine, all `LingflowError`s; `src/index.ts` exports them.
  *
  * @module
  */
 
+import { LingflowError } from '../errors.js';
+
 /** Base class of every error the context engine throws. */
-export class ContextEngineError extends Error {
+export class ContextEngineError extends LingflowError {
   /** @param message - What went wrong and what to change. */
   constructor(message: string) {
     super(message);
@@ -59,7 +61,8 @@ export class TokenLimitError extends ContextEngineError {
     return new TokenLimitError({ ...this.details(), taskId });
   }
 
-  private details(): TokenLimitDetails {
+  /** The details this error was made from. */
+  details(): TokenLimitDetails {
     return {
       ...(this.taskId === undefined ? {} : { taskId: this.taskId }),
       ...(this.field === undefined ? {} : { field: this.field }),

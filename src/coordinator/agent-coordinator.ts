@@ -8,8 +8,9 @@ import type { RegisteredAgent } from '../agents/agent-registry.js';
 import { registerAgents } from '../agents/agent-registry.js';
 import type { AgentSelection } from '../agents/select-agent.js';
 import { selectAgent } from '../agents/select-agent.js';
-import type { ValidationIssue } from '../errors.js';
+import { validateCompressionSettings } from '../context/index.js';
 import { workflowFingerprint } from '../distributed/job-id.js';
+import type { ValidationIssue } from '../errors.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
 import { IsolationRouter } from '../execution/isolation-router.js';
@@ -30,7 +31,7 @@ import { CPU_TASK, IO_TASK } from '../scheduling/scheduler-core.js';
 import type { FailurePolicy, Task, TaskRecord, TaskResult } from '../types.js';
 import { TaskPriority } from '../types.js';
 import type { CoordinatorOptions, ResolvedOptions } from './coordinator-options.js';
-import { resolveOptions, retryDelay } from './coordinator-options.js';
+import { resolveOptions, retryDelay, taskCompression } from './coordinator-options.js';
 import type { WorkflowRunSetup } from './workflow-run.js';
 import { WorkflowRun } from './workflow-run.js';
 
@@ -161,7 +162,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Progress of the workflow running now, or of the last one if none is running. */
   getWorkflowStatus(): WorkflowStatus {
-    return summarizeWorkflow(this.#latestRun?.core.phaseCounts());
+    return summarizeWorkflow(this.#latestRun?.core.phaseCounts(), this.#latestRun?.tokenTotals);
   }
 
   /** What one agent type is doing now, and how many tasks it completed and failed so far. */
@@ -219,6 +220,15 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
         knownAgents: new Set(this.#agents.keys()),
         canSelectAgent: (description) => this.selectAgent({ description }).agentType !== undefined,
         forbidDependencies: options.forbidDependencies,
+        extraChecks: (task) =>
+          validateCompressionSettings(
+            {
+              enableCompression: task.enableCompression,
+              compressionRatio: task.compressionRatio,
+              maxContextTokens: task.maxContextTokens,
+            },
+            '',
+          ),
       }),
     ];
     issues.push(...durationIssues(tasks, options.durations));
@@ -293,6 +303,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       tasks,
       agents,
       timeoutsMs: tasks.map((task) => task.timeoutMs ?? options.defaultTimeoutMs),
+      compression: tasks.map((task) => taskCompression(task, options.compression)),
       schedule: {
         graph,
         order,

@@ -2,12 +2,19 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { DEFAULT_CONTROL_INTERVAL_MS } from '../adaptive/live-parallelism.js';
 import { recommendParallelism } from '../adaptive/recommend-parallelism.js';
+import {
+  type CompressionSettings,
+  DEFAULT_COMPRESSION_SETTINGS,
+  type Encoding,
+  type TokenizerBackend,
+  validateCompressionSettings,
+} from '../context/index.js';
 import type { ExecutorOption } from '../distributed/executor-option.js';
 import { executorFromOption } from '../distributed/executor-option.js';
 import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
-import type { AgentIsolation, AgentSpec, FailurePolicy } from '../types.js';
+import type { AgentIsolation, AgentSpec, FailurePolicy, Task } from '../types.js';
 
 /** Options of `new AgentCoordinator()`. */
 export interface CoordinatorOptions {
@@ -45,6 +52,16 @@ export interface CoordinatorOptions {
   executor?: ExecutorOption;
   /** Where agents that do not choose run: `thread` (default) or `process` (Tinypool child processes). */
   isolation?: AgentIsolation;
+  /** Count and compress each task's context in the worker before its agent runs. Default true. */
+  enableCompression?: boolean;
+  /** Share of a context's tokens to keep, in (0, 1]. Default 0.5. */
+  compressionRatio?: number;
+  /** Hard ceiling on a context's tokens; a context that cannot fit fails its task with `TokenLimitError`. */
+  maxContextTokens?: number;
+  /** Encoding tokens are counted in: `o200k_base` (default) or `cl100k_base`. */
+  encoding?: Encoding;
+  /** Tokenizer library that counts: `gpt-tokenizer` (default, the fastest here), `js-tiktoken`, `tiktoken-wasm`. */
+  tokenizer?: TokenizerBackend;
 }
 
 /** Options with every default filled in. */
@@ -64,6 +81,8 @@ export interface ResolvedOptions {
   baseDir: string;
   executor: TaskExecutor | undefined;
   isolation: AgentIsolation;
+  /** Compression settings of tasks that do not override them. */
+  compression: CompressionSettings;
 }
 
 const POLICIES: readonly FailurePolicy[] = ['continue', 'fail-fast'];
@@ -73,6 +92,20 @@ const MAX_RETRY_DELAY_MS = 30_000;
 /** Exponential backoff: `base`, `2 × base`, `4 × base`, … capped at 30 s. */
 export function retryDelay(baseMs: number, failedAttempt: number): number {
   return Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (failedAttempt - 1));
+}
+
+/** A task's compression settings: the coordinator's, with the task's own overrides. */
+export function taskCompression(
+  task: Pick<Task, 'enableCompression' | 'compressionRatio' | 'maxContextTokens'>,
+  defaults: CompressionSettings,
+): CompressionSettings {
+  const maxContextTokens = task.maxContextTokens ?? defaults.maxContextTokens;
+  return {
+    ...defaults,
+    enableCompression: task.enableCompression ?? defaults.enableCompression,
+    compressionRatio: task.compressionRatio ?? defaults.compressionRatio,
+    ...(maxContextTokens === undefined ? {} : { maxContextTokens }),
+  };
 }
 
 /** Checks the coordinator's options, reporting every problem at once, and fills in defaults. */
@@ -123,6 +156,16 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
       report(`agents.${name}.isolation`, `expected 'thread' or 'process', got ${String(spec.isolation)}`);
     }
   }
+  const compressionOptions = {
+    enableCompression: options.enableCompression,
+    compressionRatio: options.compressionRatio,
+    maxContextTokens: options.maxContextTokens,
+    encoding: options.encoding,
+    backend: options.tokenizer,
+  };
+  for (const { field, message } of validateCompressionSettings(compressionOptions, '')) {
+    report(field === 'backend' ? 'tokenizer' : field, message);
+  }
   if (options.defaultAgent !== undefined && !Object.hasOwn(agents, options.defaultAgent)) {
     report('defaultAgent', `unknown agent "${options.defaultAgent}"`);
   }
@@ -148,5 +191,9 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
     baseDir: options.baseDir ?? process.cwd(),
     executor,
     isolation: options.isolation ?? 'thread',
+    compression: {
+      ...DEFAULT_COMPRESSION_SETTINGS,
+      ...Object.fromEntries(Object.entries(compressionOptions).filter(([, value]) => value !== undefined)),
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import type { CompressionSettings, ContextReport } from '../context/index.js';
 import { TaskCancelledError, TaskTimeoutError } from '../errors.js';
 import type {
   BatchHooks,
@@ -32,6 +33,8 @@ export interface WorkflowRunSetup {
   tasks: readonly Task[];
   agents: readonly AgentBinding[];
   timeoutsMs: readonly (number | undefined)[];
+  /** How each task's context is prepared in the worker; contexts travel untouched when omitted. */
+  compression?: readonly CompressionSettings[];
   schedule: Omit<SchedulerCoreOptions, 'observer'>;
   executor: TaskExecutor;
   history: AgentHistory;
@@ -53,6 +56,13 @@ interface AttemptState {
   durationMs: number;
   output?: unknown;
   outputFiles: string[];
+  context?: ContextReport;
+}
+
+/** Context tokens of a workflow's completed tasks, before and after compression. */
+export interface TokenTotals {
+  original: number;
+  kept: number;
 }
 
 /**
@@ -67,6 +77,7 @@ export class WorkflowRun {
   readonly #attempts: AttemptState[];
   readonly #results: (TaskResult | undefined)[];
   readonly #startedPerf = performance.now();
+  readonly #tokens: TokenTotals = { original: 0, kept: 0 };
   #wakeTimer: NodeJS.Timeout | undefined;
   #finish!: (results: TaskResult[]) => void;
   readonly #done = new Promise<TaskResult[]>((resolve) => {
@@ -195,10 +206,17 @@ export class WorkflowRun {
     });
   }
 
+  /** Context tokens of the tasks completed so far, before and after compression. */
+  get tokenTotals(): TokenTotals {
+    return { ...this.#tokens };
+  }
+
   #invocationOf({ index, attempt }: Dispatch): Invocation {
     const task = this.#setup.tasks[index]!;
     const agent = this.#setup.agents[index]!;
+    const compression = this.#setup.compression?.[index];
     return {
+      ...(compression ? { compression } : {}),
       task: {
         id: task.id,
         description: task.description ?? '',
@@ -259,6 +277,11 @@ export class WorkflowRun {
       const state = this.#attempts[index]!;
       state.output = value.output;
       state.outputFiles = value.outputFiles;
+      state.context = value.context;
+      if (value.context) {
+        this.#tokens.original += value.context.originalTokens;
+        this.#tokens.kept += value.context.keptTokens;
+      }
       this.core.succeed(index, this.#now());
       return;
     }
@@ -314,6 +337,7 @@ export class WorkflowRun {
       finishedAt: Date.now(),
     };
     if (status === 'completed') result.output = state.output;
+    if (status === 'completed' && state.context) result.context = state.context;
     if (error !== undefined) result.error = error;
     if (state.startedAt !== undefined) result.startedAt = state.startedAt;
     this.#setup.onResult?.(index, result);

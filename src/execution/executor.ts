@@ -1,15 +1,19 @@
-import type { AgentBinding, AgentLogEntry, AgentTask, ProgressUpdate } from './protocol.js';
+import type { ContextReport } from '../context/index.js';
+import type { AgentJob, AgentLogEntry, ProgressUpdate } from './protocol.js';
 
 /** One attempt of one task, as handed to an executor. */
-export interface Invocation {
-  task: AgentTask;
-  agent: AgentBinding;
+export interface Invocation extends AgentJob {
   /** Interrupt the attempt after this many milliseconds from its start. */
   timeoutMs?: number;
   /** Same for the same workflow in any process; queue executors derive job ids from it. */
   workflowKey?: string;
   /** Inherited priority class as a `PRIORITY_RANK` (3 critical … 0 low); queue executors order jobs by it. */
   priorityRank?: number;
+}
+
+/** The part of an invocation a worker needs: all but what the main thread supervises (the timeout). */
+export function jobOf({ task, agent, compression }: Invocation): AgentJob {
+  return compression ? { task, agent, compression } : { task, agent };
 }
 
 /** How an executor reports back while an attempt runs, and how it is told to stop. */
@@ -28,6 +32,8 @@ export interface InvocationOutcome {
   workerId?: number;
   /** Execution time measured inside the worker, when the executor knows it. */
   durationMs?: number;
+  /** What context preparation did, when it ran. */
+  context?: ContextReport;
 }
 
 /** How an executor reports back while a batch runs, and how it is told to stop. */

@@ -4,7 +4,14 @@ import { expose } from 'comlink';
 import { Piscina } from 'piscina';
 import { TaskCancelledError, WorkerCrashError } from '../errors.js';
 import { toComlinkEndpoint } from './comlink-endpoint.js';
-import type { BatchHooks, Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
+import {
+  type BatchHooks,
+  type Invocation,
+  type InvocationHooks,
+  type InvocationOutcome,
+  jobOf,
+  type TaskExecutor,
+} from './executor.js';
 import type {
   AbortNotice,
   BatchHostChannel,
@@ -55,7 +62,7 @@ export class PiscinaExecutor implements TaskExecutor {
       };
       expose(host, toComlinkEndpoint(channel.port1));
       const cooperative = invocation.agent.kind === 'io';
-      const request: WorkerRequest = { task: invocation.task, agent: invocation.agent, port: channel.port2 };
+      const request: WorkerRequest = { ...jobOf(invocation), port: channel.port2 };
       return {
         start: (stop) =>
           (cooperative ? this.#ioPoolForUse() : this.#cpuPool).run(request, {
@@ -83,7 +90,7 @@ export class PiscinaExecutor implements TaskExecutor {
     };
     expose(host, toComlinkEndpoint(channel.port1));
     const request: WorkerBatchRequest = {
-      items: batch.map(({ task, agent }) => ({ task, agent })),
+      items: batch.map(jobOf),
       port: channel.port2,
     };
     try {

@@ -1,5 +1,11 @@
 import { Tinypool } from 'tinypool';
-import type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
+import {
+  type Invocation,
+  type InvocationHooks,
+  type InvocationOutcome,
+  jobOf,
+  type TaskExecutor,
+} from './executor.js';
 import type { ProcessAbortNotice, ProcessRequest } from './process-protocol.js';
 import { isProcessHostMessage } from './process-protocol.js';
 import type { WorkerResponse } from './protocol.js';
@@ -45,7 +51,7 @@ export class ProcessExecutor implements TaskExecutor {
       const key = String(++this.#nextKey);
       this.#hooks.set(key, hooks);
       const cooperative = invocation.agent.kind === 'io';
-      const request: ProcessRequest = { key, task: invocation.task, agent: invocation.agent };
+      const request: ProcessRequest = { key, ...jobOf(invocation) };
       // Tinypool hands us a sender to the very process that got the task once it is dispatched.
       let sendToProcess: ((message: ProcessAbortNotice) => void) | undefined;
       return {

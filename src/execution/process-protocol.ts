@@ -1,11 +1,9 @@
-import type { AgentBinding, AgentLogEntry, AgentTask, ProgressUpdate } from './protocol.js';
+import type { AgentJob, AgentLogEntry, ProgressUpdate } from './protocol.js';
 
 /** The message a worker process receives for one task. Processes share no ports, so a key ties messages to it. */
-export interface ProcessRequest {
+export interface ProcessRequest extends AgentJob {
   /** Unique per attempt within one executor. */
   key: string;
-  task: AgentTask;
-  agent: AgentBinding;
 }
 
 /** A host-channel call from a worker process, sent over IPC. */

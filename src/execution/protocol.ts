@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { CompressionSettings, ContextReport, TokenLimitDetails } from '../context/index.js';
 import type { AgentIsolation, AgentKind } from '../types.js';
 
 /** What an agent's handler receives as its first argument. */
@@ -52,17 +53,23 @@ export interface AbortNotice {
   reason: string;
 }
 
-/** The message a worker receives for one task. */
-export interface WorkerRequest {
+/** One task as a worker needs it: what to run, which agent runs it, and how to prepare its context. */
+export interface AgentJob {
   task: AgentTask;
   agent: AgentBinding;
+  /** Count and compress the context in the worker before the agent sees it; omitted: pass it as it is. */
+  compression?: CompressionSettings;
+}
+
+/** The message a worker receives for one task. */
+export interface WorkerRequest extends AgentJob {
   /** The worker's end of the task's host channel. */
   port: MessagePort;
 }
 
 /** The message a worker receives for a batch of small tasks, run one after another on one port. */
 export interface WorkerBatchRequest {
-  items: { task: AgentTask; agent: AgentBinding }[];
+  items: AgentJob[];
   port: MessagePort;
 }
 
@@ -75,5 +82,15 @@ export type WorkerResponse =
       workerId: number;
       /** Time spent in the agent's handler, measured in the worker. */
       durationMs: number;
+      /** What context preparation did, when it ran. */
+      context?: ContextReport;
     }
-  | { ok: false; cause: 'agent' | 'load' | 'clone'; message: string; stack?: string; workerId: number };
+  | {
+      ok: false;
+      cause: 'agent' | 'load' | 'clone' | 'context';
+      message: string;
+      stack?: string;
+      workerId: number;
+      /** Set when the context could not fit its token ceiling. */
+      tokenLimit?: TokenLimitDetails;
+    };

@@ -1,6 +1,8 @@
+import { TokenLimitError } from '../context/index.js';
 import {
   AgentError,
   AgentLoadError,
+  ContextPreparationError,
   TaskCancelledError,
   TaskTimeoutError,
   WorkerCrashError,
@@ -74,10 +76,15 @@ export async function superviseAttempt(
 /** Turns a worker's answer into an outcome, or throws the typed error its failure cause calls for. */
 export function toOutcome(response: WorkerResponse, { task, agent }: Invocation): InvocationOutcome {
   if (response.ok) {
-    const { output, outputFiles, workerId, durationMs } = response;
-    return { output, outputFiles, workerId, durationMs };
+    const { output, outputFiles, workerId, durationMs, context } = response;
+    return context
+      ? { output, outputFiles, workerId, durationMs, context }
+      : { output, outputFiles, workerId, durationMs };
   }
   switch (response.cause) {
+    case 'context':
+      if (response.tokenLimit) throw new TokenLimitError({ ...response.tokenLimit, taskId: task.id });
+      throw new ContextPreparationError(task.id, response.message);
     case 'load':
       throw new AgentLoadError(agent.type, agent.moduleUrl, response.message);
     case 'clone':

@@ -31,7 +31,8 @@ export class AgentHistory {
     }
     ledger.records.push(record);
     // Trimming in chunks keeps recording O(1) amortised even for hundreds of thousands of tiny tasks.
-    if (ledger.records.length >= 2 * this.#limit) ledger.records.splice(0, ledger.records.length - this.#limit);
+    if (ledger.records.length >= 2 * this.#limit)
+      ledger.records.splice(0, ledger.records.length - this.#limit);
     if (record.success) {
       ledger.completed++;
       ledger.estimateMs =

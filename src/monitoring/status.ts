@@ -33,6 +33,8 @@ export interface WorkflowStatus {
   waitingOnDependencies: number;
   /** Of `pending`: tasks that could run but every slot is busy (or that wait to retry). */
   waitingOnWorkers: number;
+  /** Context tokens of the completed tasks before compression, after it, and saved. */
+  tokens: { original: number; kept: number; saved: number };
 }
 
 /** One agent type's activity (the guide's `get_agent_status()`). */
@@ -45,7 +47,10 @@ export interface AgentStatus {
 }
 
 /** Folds the scheduler's phase counts into a workflow status; all zero when there is no workflow. */
-export function summarizeWorkflow(counts: Record<TaskPhase, number> | undefined): WorkflowStatus {
+export function summarizeWorkflow(
+  counts: Record<TaskPhase, number> | undefined,
+  tokens: { original: number; kept: number } = { original: 0, kept: 0 },
+): WorkflowStatus {
   const count = (phase: TaskPhase) => counts?.[phase] ?? 0;
   const waitingOnWorkers = count('ready') + count('retrying');
   return {
@@ -58,5 +63,6 @@ export function summarizeWorkflow(counts: Record<TaskPhase, number> | undefined)
     cancelled: count('cancelled'),
     waitingOnDependencies: count('blocked'),
     waitingOnWorkers,
+    tokens: { ...tokens, saved: tokens.original - tokens.kept },
   };
 }
