@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../bench/sections/distributed/redis-server.js';
 import { WorkerProcess } from '../../bench/sections/distributed/worker-process.js';
 import { fixtureAgent } from '../helpers.js';
+import { createTestCertificates, type TestCertificates } from './tls-certificates.js';
 
 const PASSWORD = 'p@ss:w0rd/with-odd?chars';
 const agents = { cpu: { module: fixtureAgent('cpu') } };
 let redis: RedisServer;
 
 beforeAll(async () => {
-  redis = await RedisServer.start(PASSWORD);
+  redis = await RedisServer.start({ password: PASSWORD });
 });
 afterAll(() => redis?.stop());
 
@@ -68,5 +69,51 @@ describe('password-protected Redis', () => {
     expect(worker.output).toContain(QueueConnectionError.name);
     expect(worker.output).toContain('redis://:***@');
     expect(worker.output).not.toContain(wrong);
+  });
+});
+
+describe('TLS (rediss://) with a password', () => {
+  let certificates: TestCertificates;
+  let secure: RedisServer;
+
+  beforeAll(async () => {
+    certificates = createTestCertificates();
+    secure = await RedisServer.start({ password: PASSWORD, tls: certificates.files });
+  });
+  afterAll(async () => {
+    await secure?.stop();
+    certificates?.remove();
+  });
+
+  it('runs a task over TLS, trusting a private CA given beside the URL', async () => {
+    const connection = { url: secure.url(), tls: { ca: certificates.caPem } };
+    expect(connection.url.startsWith('rediss://')).toBe(true);
+    const worker = await WorkerProcess.start({ connection, queue: 'tls', agents, concurrency: 1 });
+    const coordinator = new AgentCoordinator({
+      agents,
+      executor: { type: 'bullmq', connection, queue: 'tls' },
+    });
+    try {
+      const [result] = await coordinator.executeWorkflow([{ id: 'encrypted', agentType: 'cpu' }]);
+      expect(result).toMatchObject({ status: 'completed', output: { taskId: 'encrypted' } });
+      expect(worker.output).toContain(`rediss://:***@127.0.0.1:${secure.port}`);
+    } finally {
+      await coordinator.close();
+      await worker.stop();
+    }
+  });
+
+  it('refuses a server whose certificate it cannot verify', async () => {
+    const coordinator = new AgentCoordinator({
+      agents,
+      executor: { type: 'bullmq', connection: secure.url(), queue: 'tls' },
+    });
+    try {
+      const [result] = await coordinator.executeWorkflow([{ id: 'untrusted', agentType: 'cpu' }]);
+      expect(result!.status).toBe('failed');
+      expect(result!.error).toMatch(/cannot use Redis at rediss:\/\/:\*\*\*@.*certificate/i);
+    } finally {
+      await coordinator.close();
+    }
   });
 });

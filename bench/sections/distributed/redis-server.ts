@@ -5,35 +5,54 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** PEM files of a server certificate, its key, and the CA that signed it. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/** How a {@link RedisServer} guards itself. */
+export interface RedisServerOptions {
+  /** Require `AUTH` with this password. */
+  password?: string;
+  /** Accept only TLS connections (`rediss://`), with these files. */
+  tls?: TlsFiles;
+}
+
 /** A throwaway redis-server on a free loopback port: no persistence, its directory removed on stop. */
 export class RedisServer {
   readonly port: number;
-  readonly #password: string | undefined;
+  readonly #options: RedisServerOptions;
   readonly #dir = mkdtempSync(join(tmpdir(), 'lingflow-redis-'));
   #process: ChildProcess | undefined;
 
-  private constructor(port: number, password: string | undefined) {
+  private constructor(port: number, options: RedisServerOptions) {
     this.port = port;
-    this.#password = password;
+    this.#options = options;
   }
 
-  /** Starts a server; with a password it requires `AUTH`. */
-  static async start(password?: string): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), password);
+  /** Starts a server and waits until it accepts connections. */
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options);
     await server.restart();
     return server;
   }
 
-  /** `redis://` URL of the server, with the password when it has one (or the one given). */
-  url(password = this.#password): string {
-    return `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${this.port}`;
+  /** URL of the server (`rediss://` with TLS), with its password or the one given. */
+  url(password = this.#options.password): string {
+    const auth = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
+    return `${this.#options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${this.port}`;
   }
 
   /** Starts the server process again on the same port, empty, and waits until it accepts connections. */
   async restart(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    args.push('--dir', this.#dir);
-    if (this.#password !== undefined) args.push('--requirepass', this.#password);
+    const { password, tls } = this.#options;
+    const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.#dir];
+    args.push(...(tls ? ['--port', '0', '--tls-port', String(this.port)] : ['--port', String(this.port)]));
+    if (tls) args.push('--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca);
+    if (tls) args.push('--tls-auth-clients', 'no');
+    if (password !== undefined) args.push('--requirepass', password);
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     this.#process = child;
     let output = '';
