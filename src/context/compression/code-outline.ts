@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Language, type Node, Parser } from 'web-tree-sitter';
+import { Language, type Node, Parser, Query } from 'web-tree-sitter';
 import type { CodeLanguage } from './field-kind.js';
 
 const GRAMMAR_FILES: Record<CodeLanguage, string> = {
@@ -21,26 +21,37 @@ const grammarDir = join(
   'wasm',
 );
 
+interface LanguageTools {
+  parser: Parser;
+  /** Finds comments, function bodies, values and type definitions in one pass inside WebAssembly. */
+  query: Query;
+}
+
 let runtime: Promise<void> | undefined;
-const parsers = new Map<CodeLanguage, Promise<Parser>>();
+const tools = new Map<CodeLanguage, Promise<LanguageTools>>();
+
+function toolsFor(language: CodeLanguage): Promise<LanguageTools> {
+  let loaded = tools.get(language);
+  if (loaded === undefined) {
+    runtime ??= Parser.init();
+    loaded = runtime.then(async () => {
+      const grammar = await Language.load(join(grammarDir, GRAMMAR_FILES[language]));
+      const parser = new Parser();
+      parser.setLanguage(grammar);
+      return { parser, query: outlineQuery(grammar) };
+    });
+    tools.set(language, loaded);
+  }
+  return loaded;
+}
 
 /**
  * The thread's tree-sitter parser for a language, created on first use and reused.
  *
  * @param language - The language.
  */
-export function parserFor(language: CodeLanguage): Promise<Parser> {
-  let parser = parsers.get(language);
-  if (parser === undefined) {
-    runtime ??= Parser.init();
-    parser = runtime.then(async () => {
-      const created = new Parser();
-      created.setLanguage(await Language.load(join(grammarDir, GRAMMAR_FILES[language])));
-      return created;
-    });
-    parsers.set(language, parser);
-  }
-  return parser;
+export async function parserFor(language: CodeLanguage): Promise<Parser> {
+  return (await toolsFor(language)).parser;
 }
 
 /** A stretch of the source, by UTF-16 offsets. */
@@ -140,13 +151,33 @@ const PLACEHOLDERS: Record<string, string> = {
 /** Values shorter than this are not worth a placeholder. */
 const MIN_FOLDED_VALUE = 48;
 
-function foldableValue(node: Node, holders: Record<string, string>): FoldableValue | undefined {
-  const field = holders[node.type];
-  const value = field === undefined ? null : node.childForFieldName(field);
-  if (value === null || value.endIndex - value.startIndex < MIN_FOLDED_VALUE) return undefined;
-  // Functions keep their signatures: their bodies are folded instead.
-  if (FUNCTIONS.has(value.type)) return undefined;
-  return { start: value.startIndex, end: value.endIndex, placeholder: PLACEHOLDERS[value.type] ?? '…' };
+function outlineQuery(grammar: Language): Query {
+  const known = (type: string, field: string): boolean =>
+    grammar.idForNodeType(type, true) !== null && grammar.fieldIdForName(field) !== null;
+  const patterns = ['(comment) @comment'];
+  for (const type of FUNCTIONS) if (known(type, 'body')) patterns.push(`(${type} body: (_) @body) @function`);
+  for (const [type, field] of Object.entries(VALUE_HOLDERS)) {
+    if (known(type, field)) patterns.push(`(${type} ${field}: (_) @value)`);
+  }
+  for (const [type, field] of Object.entries(TYPE_HOLDERS)) {
+    if (known(type, field)) patterns.push(`(${type} ${field}: (_) @type)`);
+  }
+  return new Query(grammar, patterns.join('\n'));
+}
+
+const spanOf = (node: Node): Span => ({ start: node.startIndex, end: node.endIndex });
+const isLargeEnough = (span: Span): boolean => span.end - span.start >= MIN_FOLDED_VALUE;
+
+/** Keeps the spans not inside an earlier one of the same list or inside a folded body. */
+function outermost<T extends Span>(spans: T[], bodies: readonly Span[] = []): T[] {
+  const kept: T[] = [];
+  let end = -1;
+  for (const span of spans.sort((a, b) => a.start - b.start || b.end - a.end)) {
+    if (span.start < end || bodies.some((body) => span.start >= body.start && span.end <= body.end)) continue;
+    kept.push(span);
+    end = span.end;
+  }
+  return kept;
 }
 
 // CommonJS exports and 'use strict' are kept like ES exports.
@@ -171,41 +202,40 @@ function isDroppable(node: Node, language: CodeLanguage): boolean {
  * @param language - Its language.
  */
 export async function outlineCode(source: string, language: CodeLanguage): Promise<CodeOutline> {
-  const parser = await parserFor(language);
-  const tree = parser.parse(source);
+  const { parser, query } = await toolsFor(language);
   const outline: CodeOutline = { comments: [], bodies: [], literals: [], types: [], droppable: [] };
+  const tree = parser.parse(source);
   if (tree === null) return outline;
   try {
-    const visit = (node: Node, insideBody: boolean): void => {
-      if (node.type === 'comment') {
-        outline.comments.push({ start: node.startIndex, end: node.endIndex });
-        return;
+    const bodies: FoldableBody[] = [];
+    const literals: FoldableValue[] = [];
+    const types: FoldableValue[] = [];
+    for (const match of query.matches(tree.rootNode)) {
+      const captured = new Map(match.captures.map((capture) => [capture.name, capture.node]));
+      const comment = captured.get('comment');
+      const body = captured.get('body');
+      const owner = captured.get('function');
+      const value = captured.get('value');
+      const type = captured.get('type');
+      if (comment !== undefined) outline.comments.push(spanOf(comment));
+      if (body !== undefined && owner !== undefined && isLargeEnough(spanOf(body))) {
+        const placeholder = BLOCKS.has(body.type) ? BLOCK_PLACEHOLDER[language] : '…';
+        bodies.push({ ...spanOf(body), owner: spanOf(owner), placeholder });
       }
-      if (!insideBody) {
-        const literal = foldableValue(node, VALUE_HOLDERS);
-        if (literal !== undefined) outline.literals.push(literal);
-        const type = foldableValue(node, TYPE_HOLDERS);
-        if (type !== undefined) outline.types.push(type);
+      // Functions keep their signatures: their bodies are folded instead.
+      if (value !== undefined && !FUNCTIONS.has(value.type) && isLargeEnough(spanOf(value))) {
+        literals.push({ ...spanOf(value), placeholder: PLACEHOLDERS[value.type] ?? '…' });
       }
-      const body = FUNCTIONS.has(node.type) ? node.childForFieldName('body') : null;
-      const folds = !insideBody && body !== null && body.endIndex - body.startIndex >= MIN_FOLDED_VALUE;
-      if (folds) {
-        outline.bodies.push({
-          start: body.startIndex,
-          end: body.endIndex,
-          owner: { start: node.startIndex, end: node.endIndex },
-          placeholder: BLOCKS.has(body.type) ? BLOCK_PLACEHOLDER[language] : '…',
-        });
+      if (type !== undefined && isLargeEnough(spanOf(type))) {
+        types.push({ ...spanOf(type), placeholder: PLACEHOLDERS[type.type] ?? '…' });
       }
-      for (const child of node.children) {
-        if (child !== null) visit(child, insideBody || (folds && child.startIndex >= body.startIndex));
-      }
-    };
-    visit(tree.rootNode, false);
+    }
+    outline.comments.sort((a, b) => a.start - b.start);
+    outline.bodies = outermost(bodies);
+    outline.literals = outermost(literals, outline.bodies);
+    outline.types = outermost(types, outline.bodies);
     for (const statement of tree.rootNode.namedChildren) {
-      if (statement !== null && isDroppable(statement, language)) {
-        outline.droppable.push({ start: statement.startIndex, end: statement.endIndex });
-      }
+      if (statement !== null && isDroppable(statement, language)) outline.droppable.push(spanOf(statement));
     }
     return outline;
   } finally {
