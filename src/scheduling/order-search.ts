@@ -9,7 +9,7 @@ import { simulateOrder } from './simulate-order.js';
 
 /** Options of {@link searchDispatchOrder}. */
 export interface OrderSearchOptions {
-  /** Simulations to spend at most. Default {@link DEFAULT_SEARCH_EVALUATIONS}. */
+  /** Simulations to spend at most. Default {@link defaultSearchEvaluations} of the workflow's size. */
   evaluations?: number;
   /** Seed of the random perturbations, so a plan is reproducible. Default 1. */
   seed?: number;
@@ -26,8 +26,21 @@ export interface SearchedOrder {
   evaluations: number;
 }
 
-/** Simulations {@link searchDispatchOrder} spends by default: a few milliseconds for a 100-task workflow. */
-export const DEFAULT_SEARCH_EVALUATIONS = 400;
+/** Most simulations {@link searchDispatchOrder} spends by default: tens of milliseconds for 100 tasks. */
+const MAX_DEFAULT_EVALUATIONS = 400;
+/** Task starts a default search simulates in all, so large workflows are planned in about a second. */
+const DEFAULT_SIMULATED_STARTS = 40_000;
+/** The classic rules and their forward-backward passes need this many simulations. */
+const MIN_DEFAULT_EVALUATIONS = 8;
+
+/**
+ * The default search budget for a workflow of `size` tasks: 400 simulations up to 100 tasks, then fewer so
+ * that a search simulates about 40,000 task starts, but never fewer than the classic rules need.
+ */
+export function defaultSearchEvaluations(size: number): number {
+  const fitting = Math.floor(DEFAULT_SIMULATED_STARTS / Math.max(1, size));
+  return Math.max(MIN_DEFAULT_EVALUATIONS, Math.min(MAX_DEFAULT_EVALUATIONS, fitting));
+}
 /** Forward-backward passes per starting order; improvement rarely continues beyond a few. */
 const MAX_IMPROVEMENT_PASSES = 6;
 /** Share of the budget for perturbed restarts; the rest goes to the local search. */
@@ -53,7 +66,7 @@ export function searchDispatchOrder(
   options: OrderSearchOptions = {},
 ): SearchedOrder {
   const { graph, costs } = problem;
-  const budget = Math.max(1, options.evaluations ?? DEFAULT_SEARCH_EVALUATIONS);
+  const budget = Math.max(1, options.evaluations ?? defaultSearchEvaluations(graph.size));
   const random = seededRandom(options.seed ?? 1);
   const levels = bottomLevels(graph, costs);
   const lowerBoundMs = lowerBound(problem, levels, workers);
@@ -87,7 +100,7 @@ export function searchDispatchOrder(
     }
   };
 
-  const longest = Math.max(1, ...levels);
+  const longest = levels.reduce((most, level) => Math.max(most, level), 1);
   const starts: (() => Float64Array)[] = [
     () => levels,
     () => levels.map((level, index) => level + tie * graph.dependents[index]!.length),
@@ -153,7 +166,10 @@ function lowerBound({ costs, kinds }: CostedGraph, levels: Float64Array, workers
   for (let index = 0; index < levels.length; index++) {
     if (kinds?.[index] !== IO_TASK) cpuWork += costs[index]!;
   }
-  return Math.max(Math.max(0, ...levels), cpuWork / workers);
+  return Math.max(
+    levels.reduce((most, level) => Math.max(most, level), 0),
+    cpuWork / workers,
+  );
 }
 
 function tieScale(costs: ArrayLike<number>): number {
