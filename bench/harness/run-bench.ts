@@ -38,11 +38,13 @@ export async function runBench(
     const started = performance.now();
     let report: SectionReport;
     try {
-      const result = await section.run({
-        quick: options.quick,
-        cores: machine.cores,
-        progress: (message) => display.update(message),
-      });
+      const result = await failOnUncaught(
+        section.run({
+          quick: options.quick,
+          cores: machine.cores,
+          progress: (message) => display.update(message),
+        }),
+      );
       report = sectionReport(section, started, sectionBefore, machine.cores, { result });
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -72,6 +74,23 @@ export async function runBench(
   display.clear();
   options.output.write(`${summary(report, written).join('\n')}\n`);
   return { report, written };
+}
+
+/**
+ * Settles with the section's outcome, or rejects with the first error nothing caught while it ran (an
+ * `error` event of a pool without a listener, a rejected promise no one awaited), which would otherwise
+ * end the whole bench without a report.
+ */
+function failOnUncaught<T>(running: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onUncaught = (error: unknown) => reject(error);
+    process.on('uncaughtException', onUncaught);
+    process.on('unhandledRejection', onUncaught);
+    running.then(resolve, reject).finally(() => {
+      process.off('uncaughtException', onUncaught);
+      process.off('unhandledRejection', onUncaught);
+    });
+  });
 }
 
 function sectionReport(

@@ -31,11 +31,6 @@ export function summarize(samples: readonly number[]): SampleSummary {
   };
 }
 
-/** How many times faster the parallel run is than the baseline: `baselineMs / parallelMs`. */
-export function speedup(baselineMs: number, parallelMs: number): number {
-  return baselineMs / parallelMs;
-}
-
 /**
  * The best speedup `workers` threads can reach on `cores` cores: one per thread, but no more than the
  * cores (an oversubscribed pool cannot beat the hardware).
@@ -44,7 +39,10 @@ export function idealSpeedup(workers: number, cores: number): number {
   return Math.min(workers, cores);
 }
 
-/** Speedup as a fraction of the ideal (the guide's "efficiency"): 1 means every thread was fully used. */
+/**
+ * Speedup as a fraction of the ideal (the guide's "efficiency"): 1 means every thread was fully used. The
+ * speedup itself is `calculateSpeedup` of src/scheduling/speedup.ts, given {@link idealSpeedup} workers.
+ */
 export function efficiency(measuredSpeedup: number, workers: number, cores: number): number {
   return measuredSpeedup / idealSpeedup(workers, cores);
 }

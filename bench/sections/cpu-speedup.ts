@@ -1,3 +1,4 @@
+import { calculateSpeedup } from '../../src/scheduling/speedup.js';
 import type { BurnPayload } from '../agents/burn.js';
 import burnAgent from '../agents/burn.js';
 import { formatFactor, formatMs, formatPercent, formatSummary, verdict } from '../harness/format.js';
@@ -5,7 +6,7 @@ import type { BenchCase } from '../harness/measure.js';
 import { measureRounds } from '../harness/measure.js';
 import type { BenchSection, BenchTable } from '../harness/section.js';
 import type { SampleSummary } from '../harness/stats.js';
-import { efficiency, speedup, summarize, workerCounts } from '../harness/stats.js';
+import { idealSpeedup, summarize, workerCounts } from '../harness/stats.js';
 import { calibrateBurn } from '../workloads/calibrate.js';
 import { benchTasks, CONTENDERS, type ContenderName, startPool } from '../workloads/pools.js';
 
@@ -37,7 +38,7 @@ export const section: BenchSection = {
     const tasks = benchTasks<BurnPayload>(
       Array.from({ length: taskCount }, (_, index) => ({ iterations, seed: index + 1 })),
     );
-    const rounds = { warmup: 1, repetitions: context.quick ? 2 : 5 };
+    const rounds = { warmup: 1, repetitions: context.quick ? 2 : 6 };
 
     const groups: WorkerGroup[] = [];
     for (const workers of workerCounts(context.cores)) {
@@ -112,8 +113,8 @@ function analyze(group: WorkerGroup, cores: number): GroupAnalysis {
   const contenders = Object.fromEntries(
     CONTENDERS.map((name) => {
       const summary = summarize(group.samples[name]!);
-      const gained = speedup(baseline.median, summary.median);
-      return [name, { summary, speedup: gained, efficiency: efficiency(gained, group.workers, cores) }];
+      const gained = calculateSpeedup(baseline.median, summary.median, idealSpeedup(group.workers, cores));
+      return [name, { summary, speedup: gained.actualSpeedup, efficiency: gained.efficiency }];
     }),
   ) as Record<ContenderName, ContenderAnalysis>;
   return {

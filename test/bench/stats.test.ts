@@ -6,7 +6,6 @@ import {
   median,
   roundOrder,
   scheduleEfficiency,
-  speedup,
   summarize,
   throughput,
   workerCounts,
@@ -25,9 +24,7 @@ describe('bench arithmetic', () => {
     expect(summarize([5, 9, 7, 6])).toEqual({ median: 6.5, min: 5, max: 9, count: 4 });
   });
 
-  it('computes speedup against the baseline and efficiency against the ideal', () => {
-    expect(speedup(1600, 800)).toBe(2);
-    expect(speedup(1600, 842.1)).toBeCloseTo(1.9, 3);
+  it('computes efficiency against the ideal', () => {
     expect(efficiency(1.9, 2, 2)).toBeCloseTo(0.95, 10);
     expect(efficiency(2.5, 3, 3)).toBeCloseTo(0.8333, 4); // the guide's own example
   });
