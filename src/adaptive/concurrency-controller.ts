@@ -4,7 +4,7 @@ export interface ControllerSettings {
   cores: number;
   /** Most CPU tasks at once: the worker threads, which the limit never exceeds. */
   maxLimit: number;
-  /** Where to start; usually {@link recommendParallelism}. */
+  /** Where to start, usually the cores other processes leave free; rounded half down, kept in 1 … `maxLimit`. */
   initialLimit: number;
 }
 
@@ -100,7 +100,7 @@ export class ConcurrencyController {
 
   constructor(settings: ControllerSettings) {
     this.#settings = settings;
-    this.#limit = clamp(Math.round(settings.initialLimit), 1, settings.maxLimit);
+    this.#limit = fittingLimit(settings.initialLimit, settings.maxLimit);
   }
 
   /** The CPU-task limit to use now. */
@@ -129,10 +129,9 @@ export class ConcurrencyController {
     this.#intervalsAtLimit++;
     const throughput = this.#elapsedMs > 0 ? (this.#work / this.#elapsedMs) * 1000 : 0;
     const availableCores = Math.max(0, this.#settings.cores - sample.foreignCores);
-    // Round half down: a core the other process uses half the time still gives a worker most of its time.
-    const fittingLimit = clamp(Math.ceil(availableCores - 0.5), 1, this.#settings.maxLimit);
-    this.#lowCores = fittingLimit < this.#limit ? this.#lowCores + 1 : 0;
-    this.#highCores = fittingLimit > this.#limit && sample.saturated ? this.#highCores + 1 : 0;
+    const fitting = fittingLimit(availableCores, this.#settings.maxLimit);
+    this.#lowCores = fitting < this.#limit ? this.#lowCores + 1 : 0;
+    this.#highCores = fitting > this.#limit && sample.saturated ? this.#highCores + 1 : 0;
 
     const decide = (action: ControllerAction, limit: number): ControllerDecision => {
       const decision = {
@@ -149,7 +148,7 @@ export class ConcurrencyController {
 
     if (this.#lowCores >= CONFIRMING_INTERVALS) {
       this.#baseline = undefined;
-      return decide('back-off', fittingLimit);
+      return decide('back-off', fitting);
     }
     if (this.#baseline !== undefined) {
       if (this.#completions < COMPLETIONS_TO_JUDGE && this.#intervalsAtLimit < INTERVALS_TO_JUDGE)
@@ -182,6 +181,10 @@ export class ConcurrencyController {
   }
 }
 
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, value));
+/**
+ * The limit that fits `cores` free cores: rounded half down (a core another process uses half the time
+ * still gives a worker most of its time), at least 1, at most `maxLimit`.
+ */
+function fittingLimit(cores: number, maxLimit: number): number {
+  return Math.min(maxLimit, Math.max(1, Math.ceil(cores - 0.5)));
 }

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { ConcurrencyController } from '../adaptive/concurrency-controller.js';
 import { LiveParallelism } from '../adaptive/live-parallelism.js';
-import { recommendParallelism } from '../adaptive/recommend-parallelism.js';
+import { readMachine } from '../adaptive/machine-readings.js';
 import type { RegisteredAgent } from '../agents/agent-registry.js';
 import { registerAgents } from '../agents/agent-registry.js';
 import type { AgentSelection } from '../agents/select-agent.js';
@@ -330,7 +330,9 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       controller: new ConcurrencyController({
         cores: availableParallelism(),
         maxLimit: threads,
-        initialLimit: Math.min(threads, recommendParallelism()),
+        // Start from the cores other processes leave free now. Not the load average: it still counts this
+        // process's own recent work, and the controller backs off within two intervals if it must.
+        initialLimit: availableParallelism() - (readMachine({ sampleCpu: true }).foreignBusyCores ?? 0),
       }),
       intervalMs: this.#options.controlIntervalMs,
       applyLimit: (limit) => {
