@@ -27,7 +27,7 @@ import { criticalPathOrder } from '../scheduling/dispatch-order.js';
 import { searchDispatchOrder } from '../scheduling/order-search.js';
 import type { PlanOptions, WorkflowPlan } from '../scheduling/planner.js';
 import { durationIssues, planWorkflow } from '../scheduling/planner.js';
-import { CPU_TASK, IO_TASK } from '../scheduling/scheduler-core.js';
+import { CPU_TASK, createSlotPool, IO_TASK, type SlotPool } from '../scheduling/scheduler-core.js';
 import type { FailurePolicy, Task, TaskRecord, TaskResult } from '../types.js';
 import { TaskPriority } from '../types.js';
 import type { CoordinatorOptions, ResolvedOptions } from './coordinator-options.js';
@@ -86,6 +86,8 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #activeRuns = new Set<WorkflowRun>();
   /** With `maxParallelAgents: 'auto'`: the controller sampling the machine while workflows run. */
   readonly #autopilot: LiveParallelism | undefined;
+  /** Every workflow of this coordinator draws from these slots, so together they never oversubscribe the pool. */
+  readonly #slots: SlotPool;
   #latestRun: WorkflowRun | undefined;
   #executor: TaskExecutor | undefined;
   #closed = false;
@@ -97,6 +99,10 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#agents = registerAgents(this.#options.agents, this.#options.baseDir);
     this.#executor = this.#options.executor;
     this.#autopilot = this.#options.autoParallelism ? this.#createAutopilot() : undefined;
+    this.#slots = createSlotPool({
+      cpu: this.#autopilot?.limit ?? this.#options.maxParallelAgents,
+      io: this.#options.maxParallelIo,
+    });
   }
 
   /** CPU tasks run at once at most. */
@@ -297,7 +303,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
           cpuLimit,
         ).order
       : rankedOrder;
-    return new WorkflowRun({
+    const run: WorkflowRun = new WorkflowRun({
       workflowId: randomUUID(),
       workflowKey: workflowFingerprint(tasks),
       tasks,
@@ -310,6 +316,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
         kinds,
         maxAttempts: tasks.map((task) => (task.retries ?? options.defaultRetries) + 1),
         limits: { cpu: cpuLimit, io: options.maxParallelIo },
+        slots: this.#slots,
         failurePolicy,
         retryDelayMs: (attempt) => retryDelay(options.retryDelayMs, attempt),
       },
@@ -317,7 +324,11 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       history: this.#history,
       emit: this.emit.bind(this),
       onResult,
+      onSlotsFreed: () => {
+        for (const other of this.#activeRuns) if (other !== run) other.resume();
+      },
     });
+    return run;
   }
 
   /**

@@ -39,6 +39,8 @@ export interface WorkflowRunSetup {
   executor: TaskExecutor;
   history: AgentHistory;
   emit: EmitEvent;
+  /** Called after attempts of this run ended and freed slots, which other workflows may be waiting for. */
+  onSlotsFreed?: () => void;
   /** Receives each final result before anyone else hears of it; the journal records it here. */
   onResult?: (index: number, result: TaskResult) => void;
 }
@@ -163,6 +165,11 @@ export class WorkflowRun {
   /** Changes how many CPU tasks run at once; a higher limit starts waiting tasks right away. */
   setCpuLimit(limit: number): void {
     this.core.setLimit('cpu', limit);
+    this.resume();
+  }
+
+  /** Starts whatever can start now: slots shared with other workflows may have freed up. */
+  resume(): void {
     if (!this.core.finished) this.#pump();
   }
 
@@ -206,6 +213,12 @@ export class WorkflowRun {
     });
   }
 
+  /** Attempts ended, so slots are free: fill them here first, then let workflows sharing them know. */
+  #afterAttempts(): void {
+    this.#pump();
+    this.#setup.onSlotsFreed?.();
+  }
+
   /** Context tokens of the tasks completed so far, before and after compression. */
   get tokenTotals(): TokenTotals {
     return { ...this.#tokens };
@@ -244,7 +257,7 @@ export class WorkflowRun {
         (value) => this.#settleAttempt(dispatch, { status: 'fulfilled', value }),
         (reason: unknown) => this.#settleAttempt(dispatch, { status: 'rejected', reason }),
       )
-      .then(() => this.#pump());
+      .then(() => this.#afterAttempts());
   }
 
   /** Small tasks the core put in one slot travel to one worker in one message. */
@@ -267,7 +280,7 @@ export class WorkflowRun {
       .then((settled) => {
         for (const [position, result] of settled.entries()) this.#settleAttempt(batch[position]!, result);
       })
-      .then(() => this.#pump());
+      .then(() => this.#afterAttempts());
   }
 
   #settleAttempt({ index, attempt }: Dispatch, result: PromiseSettledResult<InvocationOutcome>): void {

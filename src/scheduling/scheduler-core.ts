@@ -15,6 +15,22 @@ export interface ConcurrencyLimits {
   io: number;
 }
 
+/**
+ * Slots by kind, with how many are in use. Workflows that share one pool of workers share one of these,
+ * so together they never run more than its limits; the scheduler only reads and counts, it never waits.
+ */
+export interface SlotPool {
+  /** Slots by kind: `[cpu, io]`. */
+  readonly limit: [number, number];
+  /** Slots in use by kind: `[cpu, io]`. */
+  readonly used: [number, number];
+}
+
+/** A slot pool with nothing in use. */
+export function createSlotPool(limits: ConcurrencyLimits): SlotPool {
+  return { limit: [limits.cpu, limits.io], used: [0, 0] };
+}
+
 /** Kind of each task, as stored by the scheduler. */
 export const CPU_TASK = 0;
 /** Kind of each task, as stored by the scheduler. */
@@ -38,6 +54,8 @@ export interface SchedulerCoreOptions {
   /** Retries + 1, per task. */
   maxAttempts: ArrayLike<number>;
   limits: ConcurrencyLimits;
+  /** Slots shared with other workflows; `limits` are ignored when given. Default: slots of its own. */
+  slots?: SlotPool;
   failurePolicy: FailurePolicy;
   /** Delay before the next attempt, given the number of the attempt that just failed (1-based). */
   retryDelayMs: (failedAttempt: number) => number;
@@ -108,7 +126,7 @@ export class SchedulerCore {
   readonly #retryAt = new Map<number, number>();
   readonly #queues: [IndexHeap, IndexHeap];
   readonly #running = [0, 0];
-  readonly #limits: number[];
+  readonly #slots: SlotPool;
   readonly #phaseCounts = new Int32Array(PHASES.length);
   /** Batch (slot) of each running task, and how many of each batch's tasks are still running. */
   readonly #batchOf: Int32Array;
@@ -121,7 +139,7 @@ export class SchedulerCore {
     const { graph } = options;
     this.graph = graph;
     this.#options = options;
-    this.#limits = [options.limits.cpu, options.limits.io];
+    this.#slots = options.slots ?? createSlotPool(options.limits);
     this.#phase = new Uint8Array(graph.size);
     this.#attempts = new Uint32Array(graph.size);
     this.#batchOf = new Int32Array(graph.size);
@@ -169,12 +187,15 @@ export class SchedulerCore {
   }
 
   get limits(): ConcurrencyLimits {
-    return { cpu: this.#limits[CPU_TASK]!, io: this.#limits[IO_TASK]! };
+    return { cpu: this.#slots.limit[CPU_TASK], io: this.#slots.limit[IO_TASK] };
   }
 
-  /** Changes a concurrency limit; running tasks are never stopped, new ones start only below the limit. */
+  /**
+   * Changes a concurrency limit (of the shared slot pool, if any); running tasks are never stopped, new
+   * ones start only below the limit.
+   */
   setLimit(kind: keyof ConcurrencyLimits, limit: number): void {
-    this.#limits[kind === 'cpu' ? CPU_TASK : IO_TASK] = Math.max(1, Math.floor(limit));
+    this.#slots.limit[kind === 'cpu' ? CPU_TASK : IO_TASK] = Math.max(1, Math.floor(limit));
   }
 
   /** When the earliest retry falls due, if any is waiting. */
@@ -195,6 +216,7 @@ export class SchedulerCore {
       const batch = this.#nextBatch++;
       const members = this.#takeBatch(this.#queues[kind]!);
       this.#running[kind]!++;
+      this.#slots.used[kind]!++;
       this.#batchRunning.set(batch, members.length);
       for (const index of members) {
         this.#setPhase(index, RUNNING);
@@ -211,7 +233,7 @@ export class SchedulerCore {
     const first = queue.pop()!;
     const rule = this.#options.batching;
     if (!rule?.eligible(first)) return [first];
-    const share = Math.ceil((queue.size + 1) / Math.max(1, this.#limits[this.#kindOf(first)]!));
+    const share = Math.ceil((queue.size + 1) / Math.max(1, this.#slots.limit[this.#kindOf(first)]!));
     const size = Math.min(rule.maxSize, share);
     const members = [first];
     while (members.length < size && queue.size > 0 && rule.eligible(queue.peek()!))
@@ -280,7 +302,7 @@ export class SchedulerCore {
     let best: number | undefined;
     for (const kind of [CPU_TASK, IO_TASK]) {
       const head = this.#queues[kind]!.peek();
-      if (head === undefined || this.#running[kind]! >= this.#limits[kind]!) continue;
+      if (head === undefined || this.#slots.used[kind]! >= this.#slots.limit[kind]!) continue;
       if (best === undefined || this.#before(head, this.#queues[best]!.peek()!)) best = kind;
     }
     return best;
@@ -321,7 +343,9 @@ export class SchedulerCore {
       return;
     }
     this.#batchRunning.delete(batch);
-    this.#running[this.#kindOf(index)]!--;
+    const kind = this.#kindOf(index);
+    this.#running[kind]!--;
+    this.#slots.used[kind]!--;
   }
 
   #setPhase(index: number, code: number): void {
