@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Language, type Node, Parser, Query } from 'web-tree-sitter';
+import { Language, type Node, Parser } from 'web-tree-sitter';
 import type { CodeLanguage } from './field-kind.js';
 
 const GRAMMAR_FILES: Record<CodeLanguage, string> = {
@@ -23,8 +23,8 @@ const grammarDir = join(
 
 interface LanguageTools {
   parser: Parser;
-  /** Finds comments, function bodies, values and type definitions in one pass inside WebAssembly. */
-  query: Query;
+  /** The node types the outline looks at that this grammar has; found in one pass inside WebAssembly. */
+  types: string[];
 }
 
 let runtime: Promise<void> | undefined;
@@ -38,7 +38,8 @@ function toolsFor(language: CodeLanguage): Promise<LanguageTools> {
       const grammar = await Language.load(join(grammarDir, GRAMMAR_FILES[language]));
       const parser = new Parser();
       parser.setLanguage(grammar);
-      return { parser, query: outlineQuery(grammar) };
+      const types = ['comment', ...FUNCTIONS, ...Object.keys(VALUE_HOLDERS), ...Object.keys(TYPE_HOLDERS)];
+      return { parser, types: types.filter((type) => grammar.idForNodeType(type, true) !== null) };
     });
     tools.set(language, loaded);
   }
@@ -151,29 +152,22 @@ const PLACEHOLDERS: Record<string, string> = {
 /** Values shorter than this are not worth a placeholder. */
 const MIN_FOLDED_VALUE = 48;
 
-function outlineQuery(grammar: Language): Query {
-  const known = (type: string, field: string): boolean =>
-    grammar.idForNodeType(type, true) !== null && grammar.fieldIdForName(field) !== null;
-  const patterns = ['(comment) @comment'];
-  for (const type of FUNCTIONS) if (known(type, 'body')) patterns.push(`(${type} body: (_) @body) @function`);
-  for (const [type, field] of Object.entries(VALUE_HOLDERS)) {
-    if (known(type, field)) patterns.push(`(${type} ${field}: (_) @value)`);
-  }
-  for (const [type, field] of Object.entries(TYPE_HOLDERS)) {
-    if (known(type, field)) patterns.push(`(${type} ${field}: (_) @type)`);
-  }
-  return new Query(grammar, patterns.join('\n'));
-}
-
 const spanOf = (node: Node): Span => ({ start: node.startIndex, end: node.endIndex });
 const isLargeEnough = (span: Span): boolean => span.end - span.start >= MIN_FOLDED_VALUE;
 
-/** Keeps the spans not inside an earlier one of the same list or inside a folded body. */
-function outermost<T extends Span>(spans: T[], bodies: readonly Span[] = []): T[] {
+/** The large value a node holds in the given field, if it is one of the holders. */
+function foldable(node: Node, holders: Readonly<Record<string, string>>): Node | undefined {
+  const field = holders[node.type];
+  const value = field === undefined ? null : node.childForFieldName(field);
+  return value !== null && isLargeEnough(spanOf(value)) ? value : undefined;
+}
+
+/** Keeps the spans not inside an earlier one (spans come in document order). */
+function outermost<T extends Span>(spans: readonly T[]): T[] {
   const kept: T[] = [];
   let end = -1;
-  for (const span of spans.sort((a, b) => a.start - b.start || b.end - a.end)) {
-    if (span.start < end || bodies.some((body) => span.start >= body.start && span.end <= body.end)) continue;
+  for (const span of spans) {
+    if (span.start < end) continue;
     kept.push(span);
     end = span.end;
   }
@@ -202,38 +196,43 @@ function isDroppable(node: Node, language: CodeLanguage): boolean {
  * @param language - Its language.
  */
 export async function outlineCode(source: string, language: CodeLanguage): Promise<CodeOutline> {
-  const { parser, query } = await toolsFor(language);
+  const { parser, types } = await toolsFor(language);
   const outline: CodeOutline = { comments: [], bodies: [], literals: [], types: [], droppable: [] };
   const tree = parser.parse(source);
   if (tree === null) return outline;
   try {
     const bodies: FoldableBody[] = [];
     const literals: FoldableValue[] = [];
-    const types: FoldableValue[] = [];
-    for (const match of query.matches(tree.rootNode)) {
-      const captured = new Map(match.captures.map((capture) => [capture.name, capture.node]));
-      const comment = captured.get('comment');
-      const body = captured.get('body');
-      const owner = captured.get('function');
-      const value = captured.get('value');
-      const type = captured.get('type');
-      if (comment !== undefined) outline.comments.push(spanOf(comment));
-      if (body !== undefined && owner !== undefined && isLargeEnough(spanOf(body))) {
-        const placeholder = BLOCKS.has(body.type) ? BLOCK_PLACEHOLDER[language] : '…';
-        bodies.push({ ...spanOf(body), owner: spanOf(owner), placeholder });
+    const definitions: FoldableValue[] = [];
+    // Nodes come in document order; those starting before bodyEnd lie inside a body already folded.
+    let bodyEnd = -1;
+    for (const node of tree.rootNode.descendantsOfType(types)) {
+      if (node === null) continue;
+      if (node.type === 'comment') {
+        outline.comments.push(spanOf(node));
+        continue;
       }
+      if (node.startIndex < bodyEnd) continue;
+      const body = FUNCTIONS.has(node.type) ? node.childForFieldName('body') : null;
+      if (body !== null && isLargeEnough(spanOf(body))) {
+        const placeholder = BLOCKS.has(body.type) ? BLOCK_PLACEHOLDER[language] : '…';
+        bodies.push({ ...spanOf(body), owner: spanOf(node), placeholder });
+        bodyEnd = body.endIndex;
+      }
+      const value = foldable(node, VALUE_HOLDERS);
       // Functions keep their signatures: their bodies are folded instead.
-      if (value !== undefined && !FUNCTIONS.has(value.type) && isLargeEnough(spanOf(value))) {
+      if (value !== undefined && !FUNCTIONS.has(value.type)) {
         literals.push({ ...spanOf(value), placeholder: PLACEHOLDERS[value.type] ?? '…' });
       }
-      if (type !== undefined && isLargeEnough(spanOf(type))) {
-        types.push({ ...spanOf(type), placeholder: PLACEHOLDERS[type.type] ?? '…' });
+      const definition = foldable(node, TYPE_HOLDERS);
+      if (definition !== undefined) {
+        definitions.push({ ...spanOf(definition), placeholder: PLACEHOLDERS[definition.type] ?? '…' });
       }
     }
     outline.comments.sort((a, b) => a.start - b.start);
-    outline.bodies = outermost(bodies);
-    outline.literals = outermost(literals, outline.bodies);
-    outline.types = outermost(types, outline.bodies);
+    outline.bodies = bodies;
+    outline.literals = outermost(literals);
+    outline.types = outermost(definitions);
     for (const statement of tree.rootNode.namedChildren) {
       if (statement !== null && isDroppable(statement, language)) outline.droppable.push(spanOf(statement));
     }
