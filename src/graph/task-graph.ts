@@ -24,18 +24,23 @@ export function buildTaskGraph(
   const size = tasks.length;
   const ids = tasks.map((task) => task.id);
   const indexOf = new Map<string, number>();
-  for (const [index, id] of ids.entries()) indexOf.set(id, index);
+  for (let index = 0; index < size; index++) indexOf.set(ids[index]!, index);
 
-  const dependencies: number[][] = [];
+  const dependencies: number[][] = new Array(size);
   const dependents: number[][] = Array.from({ length: size }, () => []);
+  // Which task last listed each dependency: drops repeats without a Set per task (this runs per task
+  // of 100,000-task workflows, where those Sets were most of the setup time).
+  const listedBy = new Int32Array(size).fill(-1);
   for (let index = 0; index < size; index++) {
-    const own = new Set<number>();
+    const own: number[] = [];
     for (const dependencyId of tasks[index]?.dependencies ?? []) {
       const dependency = indexOf.get(dependencyId);
-      if (dependency !== undefined) own.add(dependency);
+      if (dependency === undefined || listedBy[dependency] === index) continue;
+      listedBy[dependency] = index;
+      own.push(dependency);
+      dependents[dependency]!.push(index);
     }
-    dependencies.push([...own]);
-    for (const dependency of own) dependents[dependency]?.push(index);
+    dependencies[index] = own;
   }
 
   return {
