@@ -94,3 +94,7 @@ export type {
   TaskStatus,
 } from './types.js';
 export { TaskPriority } from './types.js';
+export type { WorkflowFile } from './workflow-file/load-workflow-file.js';
+export { loadWorkflowFile } from './workflow-file/load-workflow-file.js';
+export type { WorkflowFileIssue } from './workflow-file/workflow-file-error.js';
+export { WorkflowFileError } from './workflow-file/workflow-file-error.js';

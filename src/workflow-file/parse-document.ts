@@ -42,12 +42,15 @@ export function parseWorkflowText(
     try {
       value = JSON.parse(text);
     } catch (error) {
-      const yamlError = document.errors[0];
+      // V8 names the offset ("… at position 32"); the YAML parser may know the place when V8 does not.
+      const offset = Number(
+        /at position (\d+)/.exec((error as Error).message)?.[1] ?? document.errors[0]?.pos[0],
+      );
       return {
         problems: [
           {
             message: `not valid JSON: ${(error as Error).message}`,
-            ...(yamlError ? { position: at(yamlError.pos[0]) } : {}),
+            ...(Number.isFinite(offset) ? { position: at(offset) } : {}),
           },
         ],
       };
