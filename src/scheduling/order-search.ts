@@ -140,9 +140,8 @@ export function searchDispatchOrder(
   return {
     order: { priorityClass, urgency: winner.urgency },
     makespanMs: winner.result.makespanMs,
-    startOrder: [...winner.result.spans]
-      .sort((a, b) => a.startMs - b.startMs || a.lane - b.lane)
-      .map((span) => span.index),
+    // The simulator records spans as it dispatches them, so their order is the start order.
+    startOrder: winner.result.spans.map((span) => span.index),
     lowerBoundMs,
     evaluations,
   };

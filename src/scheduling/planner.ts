@@ -48,7 +48,7 @@ export interface WorkflowPlan {
   /** The sum of all durations: the makespan on one worker. */
   sequentialMs: number;
   /**
-   * The knee: the fewest workers from which no larger planned count shortens the makespan by at least
+   * The knee: the fewest workers from which no larger planned count shortens the makespan by more than
    * {@link KNEE_GAIN_PER_WORKER} per added worker.
    */
   recommendedWorkers: number;
@@ -56,7 +56,7 @@ export interface WorkflowPlan {
 
 /** Duration assumed for a task with neither a given nor a recorded duration: one second. */
 export const DEFAULT_TASK_DURATION_MS = 1000;
-/** The makespan must shrink by at least 5% per added worker for the worker to be worth adding. */
+/** A worker is worth adding only if it shortens the makespan by more than 5% (per added worker). */
 export const KNEE_GAIN_PER_WORKER = 0.05;
 
 /**
@@ -87,7 +87,8 @@ export function planWorkflow(
     const best = searchDispatchOrder({ graph, costs }, priorityClass, workers, {
       ...(options.searchEvaluations === undefined ? {} : { evaluations: options.searchEvaluations }),
     });
-    const speedup = best.makespanMs > 0 ? sequentialMs / best.makespanMs : workers;
+    // A workflow with no work gains nothing from workers.
+    const speedup = best.makespanMs > 0 ? sequentialMs / best.makespanMs : 1;
     return {
       workers,
       makespanMs: best.makespanMs,
@@ -104,13 +105,13 @@ export function planWorkflow(
   };
 }
 
-/** The fewest workers that no larger count beats by {@link KNEE_GAIN_PER_WORKER} per added worker. */
+/** The fewest workers that no larger count beats by more than {@link KNEE_GAIN_PER_WORKER} per added worker. */
 function kneeOf(plans: readonly WorkerPlan[]): number {
   const knee = plans.find((plan) =>
     plans.every(
       (larger) =>
         larger.workers <= plan.workers ||
-        plan.makespanMs / larger.makespanMs - 1 < KNEE_GAIN_PER_WORKER * (larger.workers - plan.workers),
+        plan.makespanMs <= larger.makespanMs * (1 + KNEE_GAIN_PER_WORKER * (larger.workers - plan.workers)),
     ),
   );
   return (knee ?? plans[plans.length - 1]!).workers;

@@ -98,6 +98,16 @@ describe('planWorkflow', () => {
     expect(plan.plans[0]!.startOrder).toEqual(['high', 'low']);
   });
 
+  it('plans an empty workflow as taking no time on one worker', () => {
+    const plan = planWorkflow([], { workers: 3 });
+    expect(plan.plans.map((p) => [p.makespanMs, p.speedup])).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(plan.recommendedWorkers).toBe(1);
+  });
+
   it('reports every problem with the tasks and options at once', () => {
     const tasks = [task('a'), task('a'), task('c', ['missing'])];
     let caught: unknown;
