@@ -121,9 +121,10 @@ export class ContextPreparationError extends LingflowError {
   override name = 'ContextPreparationError';
   constructor(
     readonly taskId: string,
-    message: string,
+    /** Why preparation failed. */
+    readonly detail: string,
   ) {
-    super(`context of task "${taskId}" could not be prepared: ${message}`);
+    super(`context of task "${taskId}" could not be prepared: ${detail}`);
   }
 }
 

@@ -1,9 +1,11 @@
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
+import { TokenLimitError } from '../context/index.js';
 import {
   AgentError,
   AgentLoadError,
+  ContextPreparationError,
   TaskCancelledError,
   TaskTimeoutError,
   ValidationError,
@@ -159,6 +161,7 @@ export class BullmqExecutor implements TaskExecutor {
             version: PAYLOAD_VERSION,
             task,
             ...(invocation.timeoutMs === undefined ? {} : { timeoutMs: invocation.timeoutMs }),
+            ...(invocation.compression ? { compression: invocation.compression } : {}),
           },
           priority: bullmqPriority(invocation.priorityRank),
           waiters: new Set(),
@@ -382,6 +385,8 @@ function settle(waiter: Waiter, result: QueueJobResult): void {
       output: result.output,
       outputFiles: result.outputFiles,
       ...(result.workerId === undefined ? {} : { workerId: result.workerId }),
+      ...(result.durationMs === undefined ? {} : { durationMs: result.durationMs }),
+      ...(result.context ? { context: result.context } : {}),
     });
   else waiter.reject(failureError(result, waiter.invocation));
 }
@@ -404,6 +409,10 @@ function failureError(
       );
     case 'agent':
       return new AgentError(task.id, agent.type, result.detail, result.stack);
+    case 'context':
+      return result.tokenLimit
+        ? new TokenLimitError({ ...result.tokenLimit, taskId: task.id })
+        : new ContextPreparationError(task.id, result.detail);
     case 'invalid':
       return new AgentError(task.id, agent.type, `worker ${result.worker} refused the job: ${result.detail}`);
     default:

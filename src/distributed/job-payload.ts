@@ -1,3 +1,5 @@
+import type { CompressionSettings, ContextReport, TokenLimitDetails } from '../context/index.js';
+import { validateCompressionSettings } from '../context/index.js';
 import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { AgentLogEntry, AgentTask } from '../execution/protocol.js';
@@ -12,17 +14,29 @@ export interface QueueJobPayload {
   task: AgentTask;
   /** Limit on the attempt's execution time, counted on the worker from the moment it starts. */
   timeoutMs?: number;
+  /** How the worker's thread counts and compresses the context before the agent runs, as locally. */
+  compression?: CompressionSettings;
 }
 
 /** Why an attempt failed on a worker; the coordinator turns each cause back into its typed error. */
-export type QueueFailureCause = 'agent' | 'load' | 'timeout' | 'cancelled' | 'crash' | 'invalid';
+export type QueueFailureCause = 'agent' | 'load' | 'context' | 'timeout' | 'cancelled' | 'crash' | 'invalid';
 
 /**
  * What a worker answers for a job. Failures are answered, not thrown, so BullMQ sees every job complete
  * (its own retries stay unused: retries are the coordinator's) and the coordinator can tell causes apart.
  */
 export type QueueJobResult =
-  | { ok: true; output: unknown; outputFiles: string[]; workerId?: number; worker: string }
+  | {
+      ok: true;
+      output: unknown;
+      outputFiles: string[];
+      workerId?: number;
+      /** Time spent in the agent's handler, measured in the worker's thread. */
+      durationMs?: number;
+      /** What context preparation did, when it ran. */
+      context?: ContextReport;
+      worker: string;
+    }
   | {
       ok: false;
       cause: QueueFailureCause;
@@ -30,6 +44,8 @@ export type QueueJobResult =
       stack?: string;
       /** The agent module the worker failed to load (cause `load`). */
       moduleUrl?: string;
+      /** Set when the context could not fit its token ceiling (cause `context`). */
+      tokenLimit?: TokenLimitDetails;
       worker: string;
     };
 
@@ -53,7 +69,7 @@ export function validateJobPayload(data: unknown, knownAgents: ReadonlySet<strin
     throw new ValidationError([{ field: 'data', message: 'expected an object' }], 'job');
   if (data.version !== PAYLOAD_VERSION)
     report('version', `expected ${PAYLOAD_VERSION}, got ${describe(data.version)}`);
-  const { task, timeoutMs } = data;
+  const { task, timeoutMs, compression } = data;
   if (!isPlainObject(task)) report('task', 'expected an object');
   else {
     if (typeof task.id !== 'string' || task.id === '') report('task.id', 'expected a non-empty string');
@@ -70,6 +86,14 @@ export function validateJobPayload(data: unknown, knownAgents: ReadonlySet<strin
     !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
   )
     report('timeoutMs', `expected a positive number of milliseconds, got ${describe(timeoutMs)}`);
+  if (compression !== undefined) {
+    if (!isPlainObject(compression)) report('compression', 'expected an object');
+    else {
+      for (const field of ['enableCompression', 'compressionRatio', 'encoding', 'backend'] as const)
+        if (compression[field] === undefined) report(`compression.${field}`, 'missing');
+      issues.push(...validateCompressionSettings(compression, 'compression'));
+    }
+  }
   if (issues.length > 0) throw new ValidationError(issues, 'job');
   return data as unknown as QueueJobPayload;
 }

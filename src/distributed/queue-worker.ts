@@ -5,10 +5,12 @@ import type { Job } from 'bullmq';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { registerAgents } from '../agents/agent-registry.js';
+import { TokenLimitError } from '../context/index.js';
 import { resolveOptions } from '../coordinator/coordinator-options.js';
 import {
   AgentError,
   AgentLoadError,
+  ContextPreparationError,
   TaskCancelledError,
   TaskTimeoutError,
   ValidationError,
@@ -118,7 +120,12 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     const notify = (notice: QueueJobNotice) => void job.updateProgress(notice).catch(onError);
     try {
       const outcome = await local.execute(
-        { task: payload.task, agent: agents.get(payload.task.agentType)!, timeoutMs: payload.timeoutMs },
+        {
+          task: payload.task,
+          agent: agents.get(payload.task.agentType)!,
+          timeoutMs: payload.timeoutMs,
+          ...(payload.compression ? { compression: payload.compression } : {}),
+        },
         {
           signal: signal ?? new AbortController().signal,
           onProgress: (update) => notify({ kind: 'progress', ...update }),
@@ -131,6 +138,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         outputFiles: outcome.outputFiles,
         // Across machines the process says more than a thread id, which every worker process repeats.
         workerId: info.pid,
+        ...(outcome.durationMs === undefined ? {} : { durationMs: outcome.durationMs }),
+        ...(outcome.context ? { context: outcome.context } : {}),
         worker: info.id,
       };
       return sendable(result, payload.task.agentType, payload.task.id);
@@ -208,6 +217,13 @@ function failureResult(error: unknown, worker: string): QueueJobResult {
       ...(error.agentStack === undefined ? {} : { stack: error.agentStack }),
       worker,
     };
+  if (error instanceof TokenLimitError) {
+    const { field, neededTokens, maxTokens } = error;
+    const tokenLimit = { ...(field === undefined ? {} : { field }), neededTokens, maxTokens };
+    return { ok: false, cause: 'context', detail: error.message, tokenLimit, worker };
+  }
+  if (error instanceof ContextPreparationError)
+    return { ok: false, cause: 'context', detail: error.detail, worker };
   if (error instanceof WorkerCrashError) return { ok: false, cause: 'crash', detail: error.detail, worker };
   return {
     ok: false,

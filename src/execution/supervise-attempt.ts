@@ -63,7 +63,14 @@ export async function superviseAttempt(
     if (stopReason === 'timeout') throw new TaskTimeoutError(task.id, timeoutMs!);
     if (stopReason === 'cancel')
       throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
-    if (error instanceof AgentError || error instanceof AgentLoadError) throw error;
+    // toOutcome's own typed errors pass through; anything else means the worker itself went wrong.
+    if (
+      error instanceof AgentError ||
+      error instanceof AgentLoadError ||
+      error instanceof TokenLimitError ||
+      error instanceof ContextPreparationError
+    )
+      throw error;
     throw new WorkerCrashError(task.id, error instanceof Error ? error.message : String(error));
   } finally {
     clearTimeout(timer);

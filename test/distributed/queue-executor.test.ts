@@ -6,6 +6,7 @@ import { fixtureAgent } from '../helpers.js';
 
 const agents = {
   cpu: { module: fixtureAgent('cpu') },
+  echo: { module: fixtureAgent('echo-context') },
   spin: { module: fixtureAgent('spin') },
   stubborn: { module: new URL('./fixtures/agents/stubborn.js', import.meta.url).pathname },
 };
@@ -216,6 +217,35 @@ describe('BullMQ executor with worker processes', () => {
     await startWorker(queue);
     await Promise.all([early, late]);
     expect(order).toEqual(['critical', 'high', 'normal', 'low']);
+  });
+
+  it('prepares contexts in the worker threads exactly as local threads do, token limits included', async () => {
+    const queue = freshQueue();
+    await startWorker(queue);
+    const table = Array.from({ length: 200 }, (_, index) => ({ row: index, value: `cell ${index}` }));
+    const prose = Array.from(
+      { length: 120 },
+      (_, index) => `Sentence ${index} says how a task is cancelled.`,
+    );
+    const tasks: Task[] = [
+      { id: 'prose', agentType: 'echo', description: 'cancel a task', context: { notes: prose.join(' ') } },
+      { id: 'table', agentType: 'echo', maxContextTokens: 50, context: { table } },
+    ];
+    const options = { agents, compressionRatio: 0.3 };
+    const distributed = queueCoordinator(queue, 1, options);
+    const local = new AgentCoordinator({ ...options, maxParallelAgents: 1 });
+    coordinators.push(local);
+
+    const [remote, expected] = [await distributed.executeWorkflow(tasks), await local.executeWorkflow(tasks)];
+
+    const same = (results: TaskResult[]) =>
+      results.map(({ status, output, error, context }) => ({ status, output, error, context }));
+    expect(same(remote)).toEqual(same(expected));
+    expect(remote[0]!.context!.keptTokens).toBeLessThan(remote[0]!.context!.originalTokens);
+    expect(remote[1]).toMatchObject({ status: 'failed' });
+    expect(remote[1]!.error).toMatch(
+      /^Context of task "table".* needs at least \d+ tokens but the limit is 50/,
+    );
   });
 
   it('refuses a job naming an agent the worker does not have, before running anything', async () => {
