@@ -37,8 +37,9 @@ export const section: BenchSection = {
     const taskCount = context.quick ? 20_000 : 100_000;
     context.progress(`scheduler core, ${formatCount(taskCount)} tasks`);
     const core = await probe<SchedulerScale>(`measureSchedulerScale(${taskCount})`);
-    // Overhead counts everything a run spends scheduling: building graph and order, then driving the core.
-    const usPerTask = ((core.setupMs + core.driveMs) * 1000) / core.tasks;
+    // Overhead counts everything a run spends scheduling: building graph and order, then driving the core;
+    // in CPU time, since the wall clock on a shared machine also counts other processes' turns.
+    const usPerTask = ((core.setupCpuMs + core.driveCpuMs) * 1000) / core.tasks;
     const bytesPerTask = core.peakRetainedBytes / core.tasks;
 
     const tasksPerRun = context.quick ? 5_000 : 20_000;
@@ -53,15 +54,23 @@ export const section: BenchSection = {
           title: `Scheduler core: ${formatCount(core.tasks)} tasks, ${formatCount(core.edges)} dependencies, ${core.slots} slots, no-op executor`,
           columns: ['measure', 'value', 'goal'],
           rows: [
-            ['graph and order (critical path, priorities)', `${core.setupMs.toFixed(0)} ms`, ''],
-            ['dispatch + complete every task', `${core.driveMs.toFixed(0)} ms`, ''],
+            [
+              'graph and order (critical path, priorities)',
+              `${core.setupCpuMs.toFixed(0)} ms CPU (${core.setupMs.toFixed(0)} ms wall)`,
+              '',
+            ],
+            [
+              'dispatch + complete every task',
+              `${core.driveCpuMs.toFixed(0)} ms CPU (${core.driveMs.toFixed(0)} ms wall)`,
+              '',
+            ],
             ['scheduling overhead per task', `${usPerTask.toFixed(2)} µs`, `≤ ${GOAL_US_PER_TASK} µs`],
             ['peak memory per task', kb(bytesPerTask), `≤ ${kb(GOAL_BYTES_PER_TASK)}`],
           ],
           notes: [
             'Overhead: building the graph and dispatch order, then dispatching and completing every task through ' +
-              'SchedulerCore as a live run drives it, divided by the task count (second of two identical passes, ' +
-              'after JIT warm-up).',
+              'SchedulerCore as a live run drives it, in CPU time divided by the task count (second of two ' +
+              'identical passes, after JIT warm-up).',
             'Memory: largest heap plus typed-array buffers held by graph, order and core at checkpoints after a ' +
               'full GC, above the input task list, divided by the task count.',
             `Overhead goal ${verdict(usPerTask <= GOAL_US_PER_TASK)}; memory goal ${verdict(bytesPerTask <= GOAL_BYTES_PER_TASK)}.`,
