@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -33,7 +34,10 @@ export interface CpuSnapshot {
   atMs: number;
   /** Busy time of all CPUs together since boot (user, nice, system, irq). */
   machineBusyMs: number;
-  /** CPU time of this process, all of its threads (workers included) together. */
+  /**
+   * CPU time of this process, all of its threads (workers included) together, plus that of its child
+   * processes that have ended (process pools, worker processes), as far as the OS tells.
+   */
   ownMs: number;
   /** 1, 5 and 15 minute load averages. */
   loadAverage: number[];
@@ -47,9 +51,27 @@ export function cpuSnapshot(): CpuSnapshot {
   return {
     atMs: performance.now(),
     machineBusyMs,
-    ownMs: (own.user + own.system) / 1000,
+    ownMs: (own.user + own.system) / 1000 + endedChildrenMs(),
     loadAverage: os.loadavg(),
   };
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on every mainstream Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU time of this process's ended and reaped child processes: `cutime` and `cstime` of /proc/self/stat
+ * (fields 16 and 17). 0 where /proc does not exist.
+ */
+function endedChildrenMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The command name in parentheses may contain spaces; fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / USER_HZ || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Where the machine's CPU time went between two snapshots. */
@@ -57,7 +79,7 @@ export interface CpuActivity {
   wallMs: number;
   /** CPU time every process used. */
   machineBusyMs: number;
-  /** CPU time this process used (its worker threads included: they are threads of this process). */
+  /** CPU time this process used (its worker threads and ended child processes included). */
   ownMs: number;
   /** CPU time other processes used. */
   foreignMs: number;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { CpuSnapshot } from '../../bench/harness/machine.js';
 import { busyWarnings, cpuActivity, cpuSnapshot, machineInfo } from '../../bench/harness/machine.js';
@@ -52,5 +53,16 @@ describe('busy-machine detection', () => {
     expect(after.ownMs).toBeGreaterThan(before.ownMs);
     expect(after.machineBusyMs).toBeGreaterThanOrEqual(before.machineBusyMs);
     expect(machineInfo().cores).toBeGreaterThanOrEqual(1);
+  });
+
+  it.runIf(process.platform === 'linux')('counts the CPU time of ended child processes as our own', () => {
+    const before = cpuSnapshot();
+    // About a third of a second of CPU in a child; the parent only waits.
+    execFileSync(process.execPath, [
+      '-e',
+      'let x = 0; for (let i = 0; i < 3e8; i++) x ^= i; if (x === 0.5) console.log(x)',
+    ]);
+    const after = cpuSnapshot();
+    expect(after.ownMs - before.ownMs).toBeGreaterThan(100);
   });
 });
