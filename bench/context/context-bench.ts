@@ -58,16 +58,18 @@ async function medianMs(rounds: number, prepare: () => void, work: () => unknown
   return samples[Math.floor(samples.length / 2)]!;
 }
 
-/** A context of about `chars` characters: every corpus document as a field, copies made distinct. */
-function benchContext(chars: number): Record<string, string> {
+/**
+ * A context of about `chars` characters: every corpus document as a field, each copy made distinct by a first
+ * line naming it and the `round`, so that no cache can serve a repeat.
+ */
+function benchContext(chars: number, round = 0): Record<string, string> {
   const documents = [...codeCorpus(), ...proseCorpus(), ...declarationCorpus()];
   const context: Record<string, string> = {};
   let size = 0;
   for (let copy = 0; size < chars; copy++) {
     for (const document of documents) {
       if (size >= chars) break;
-      // A distinct first line per copy, so that the count cache cannot serve repeats.
-      const text = `${copy === 0 ? '' : `// copy ${copy}\n`}${document.text}`.slice(0, chars - size);
+      const text = `// round ${round}, copy ${copy}\n${document.text}`.slice(0, chars - size);
       context[`${copy}/${document.path}`] = text;
       size += text.length;
     }
@@ -75,33 +77,36 @@ function benchContext(chars: number): Record<string, string> {
   return context;
 }
 
-function clearCaches(): void {
-  for (const backend of TOKENIZER_BACKENDS) getTokenizer({ backend }).clearCache();
-}
-
 async function measureThroughput(text: string, rounds: number): Promise<BackendThroughput[]> {
   const results: BackendThroughput[] = [];
   for (const backend of TOKENIZER_BACKENDS) {
     const tokenizer = getTokenizer({ backend });
     tokenizer.count(text.slice(0, 10_000));
-    const ms = await medianMs(rounds, clearCaches, () => tokenizer.count(text));
+    const ms = await medianMs(
+      rounds,
+      () => tokenizer.clearCache(),
+      () => tokenizer.count(text),
+    );
     results.push({ backend, ms, megabytesPerSecond: text.length / 1e6 / (ms / 1000) });
   }
   return results.sort((a, b) => a.ms - b.ms);
 }
 
 async function measureCompression(chars: number, rounds: number): Promise<ContextBenchReport['compression']> {
-  const context = benchContext(chars);
   const tokenizer = getTokenizer();
-  const texts = Object.values(context);
-  await compressContext(benchContext(50_000));
-  const tokenizeMs = await medianMs(rounds, clearCaches, () => {
-    for (const text of texts) tokenizer.count(text);
+  await compressContext(benchContext(50_000, -1));
+  let round = 0;
+  let context: Record<string, string> = {};
+  const nextContext = (): void => {
+    context = benchContext(chars, round++);
+  };
+  const tokenizeMs = await medianMs(rounds, nextContext, () => {
+    for (const text of Object.values(context)) tokenizer.count(text);
   });
   let achievedRatio = 0;
-  const compressMs = await medianMs(rounds, clearCaches, async () => {
-    achievedRatio = (await compressContext(context, { query: 'How are worker threads and tokens counted?' }))
-      .ratio;
+  const query = 'How are worker threads and tokens counted?';
+  const compressMs = await medianMs(rounds, nextContext, async () => {
+    achievedRatio = (await compressContext(context, { query })).ratio;
   });
   return { chars, tokenizeMs, compressMs, costRatio: compressMs / tokenizeMs, achievedRatio };
 }
@@ -125,9 +130,13 @@ async function timePool(workers: number, texts: readonly string[], rounds: numbe
 async function measureBulk(chars: number, rounds: number): Promise<ContextBenchReport['bulk']> {
   const texts = Object.values(benchContext(chars));
   const tokenizer = getTokenizer();
-  const mainThreadMs = await medianMs(rounds, clearCaches, () => {
-    for (const text of texts) tokenizer.count(text);
-  });
+  const mainThreadMs = await medianMs(
+    rounds,
+    () => tokenizer.clearCache(),
+    () => {
+      for (const text of texts) tokenizer.count(text);
+    },
+  );
   const oneWorkerMs = await timePool(1, texts, rounds);
   const twoWorkersMs = await timePool(2, texts, rounds);
   return { chars, mainThreadMs, oneWorkerMs, twoWorkersMs, speedup: mainThreadMs / twoWorkersMs };

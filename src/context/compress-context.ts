@@ -15,6 +15,7 @@ import type { FieldCompression, FieldCompressionInput } from './compression/fiel
 import { detectFieldKind } from './compression/field-kind.js';
 import { TokenMap } from './compression/token-map.js';
 import { TokenLimitError } from './errors.js';
+import { contentKey, LruCache } from './lru-cache.js';
 import { getTokenizer, type Tokenizer } from './tokenizer/tokenizer.js';
 import type { Context, ContextReport, TokenizerChoice } from './types.js';
 
@@ -52,9 +53,24 @@ export function fieldText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
+// Token maps of recent long texts per tokenizer, so that a file in many tasks' contexts is counted once.
+const tokenMaps = new LruCache<TokenMap>(32);
+const MAP_CACHE_FROM_LENGTH = 4096;
+
+function tokenMap(text: string, tokenizer: Tokenizer): TokenMap {
+  if (text.length < MAP_CACHE_FROM_LENGTH) return new TokenMap(text, tokenizer);
+  const key = `${tokenizer.backend}/${tokenizer.encoding}/${contentKey(text)}`;
+  let map = tokenMaps.get(key);
+  if (map === undefined) {
+    map = new TokenMap(text, tokenizer);
+    tokenMaps.set(key, map);
+  }
+  return map;
+}
+
 function measure(key: string, value: unknown, tokenizer: Tokenizer): MeasuredField {
   if (typeof value !== 'string') return { key, value, tokens: tokenizer.count(fieldText(value)) };
-  const map = new TokenMap(value, tokenizer);
+  const map = tokenMap(value, tokenizer);
   return map.total <= SHORT_FIELD_TOKENS
     ? { key, value, tokens: map.total }
     : { key, value, tokens: map.total, map };

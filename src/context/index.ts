@@ -6,6 +6,7 @@
  */
 export { type CompressedContext, type CompressOptions, compressContext } from './compress-context.js';
 export { ContextEngineError, type TokenLimitDetails, TokenLimitError } from './errors.js';
+export type { CacheStats } from './lru-cache.js';
 export {
   type PrepareContextOptions,
   type PreparedContext,
@@ -13,7 +14,6 @@ export {
   validateCompressionSettings,
 } from './prepare.js';
 export { type BulkCountOptions, countTokensBulk, TokenCountPool } from './tokenizer/bulk.js';
-export type { CountCacheStats } from './tokenizer/count-cache.js';
 export { countTokens, getTokenizer, type Tokenizer } from './tokenizer/tokenizer.js';
 export {
   type CompressionSettings,

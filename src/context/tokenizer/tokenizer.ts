@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { type CacheStats, contentKey, LruCache } from '../lru-cache.js';
 import {
   DEFAULT_BACKEND,
   DEFAULT_ENCODING,
@@ -12,7 +14,6 @@ import {
   type TokenizerChoice,
 } from '../types.js';
 import { type NativeCounter, nativeCounter } from './backends.js';
-import { CACHE_FROM_LENGTH, CountCache, type CountCacheStats } from './count-cache.js';
 import { countLongPiece } from './long-piece.js';
 import { isSafeCut, MAX_NATIVE_PIECE_LENGTH, mayHaveLongPiece, pieces } from './pieces.js';
 
@@ -29,16 +30,19 @@ export interface Tokenizer {
    */
   count(text: string): number;
   /** Hits and misses of this tokenizer's count cache. */
-  cacheStats(): CountCacheStats;
+  cacheStats(): CacheStats;
   /** Empties this tokenizer's count cache. */
   clearCache(): void;
 }
 
-/** Cached counts per tokenizer; at 1 MB per text this bounds the memory the keys point at to nothing. */
+/** Cached counts per tokenizer (a key and a number each). */
 const CACHE_CAPACITY = 4096;
 
+/** Texts shorter than this are counted afresh: counting them costs about as much as hashing them. */
+const CACHE_FROM_LENGTH = 512;
+
 class ExactTokenizer implements Tokenizer {
-  private readonly cache = new CountCache(CACHE_CAPACITY);
+  private readonly cache = new LruCache<number>(CACHE_CAPACITY);
   private readonly native: NativeCounter;
 
   constructor(
@@ -50,7 +54,7 @@ class ExactTokenizer implements Tokenizer {
 
   count(text: string): number {
     if (text.length < CACHE_FROM_LENGTH) return this.countUncached(text);
-    const key = CountCache.keyOf(text);
+    const key = contentKey(text);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const count = this.countUncached(text);
@@ -58,7 +62,7 @@ class ExactTokenizer implements Tokenizer {
     return count;
   }
 
-  cacheStats(): CountCacheStats {
+  cacheStats(): CacheStats {
     return this.cache.stats();
   }
 
