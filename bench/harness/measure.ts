@@ -16,27 +16,42 @@ export interface RoundOptions {
   onRun?(caseName: string, round: number, measured: boolean): void;
 }
 
+/** What {@link measureRounds} measured, by case name: one number per measured run. */
+export interface RoundSamples {
+  /** Wall-clock milliseconds. */
+  wallMs: Record<string, number[]>;
+  /**
+   * CPU milliseconds of this process (main thread and worker threads): unlike wall time, barely changed by
+   * other processes competing for the cores, so it shows overhead even on a busy machine.
+   */
+  cpuMs: Record<string, number[]>;
+}
+
 /**
  * Runs every case once per round, the order rotating between rounds so that drift (thermal, other load)
  * spreads over all contenders instead of favouring one.
- *
- * @returns Wall-clock milliseconds of each measured run, by case name.
  */
 export async function measureRounds(
   cases: readonly BenchCase[],
   options: RoundOptions,
-): Promise<Record<string, number[]>> {
-  const samples: Record<string, number[]> = Object.fromEntries(cases.map((entry) => [entry.name, []]));
+): Promise<RoundSamples> {
+  const empty = () => Object.fromEntries(cases.map((entry) => [entry.name, [] as number[]]));
+  const samples: RoundSamples = { wallMs: empty(), cpuMs: empty() };
   const rounds = options.warmup + options.repetitions;
   for (let round = 0; round < rounds; round++) {
     const measured = round >= options.warmup;
     for (const position of roundOrder(cases.length, round)) {
       const entry = cases[position]!;
       options.onRun?.(entry.name, round, measured);
+      const cpu = process.cpuUsage();
       const start = performance.now();
       await entry.run();
       const elapsed = performance.now() - start;
-      if (measured) samples[entry.name]!.push(elapsed);
+      const used = process.cpuUsage(cpu);
+      if (measured) {
+        samples.wallMs[entry.name]!.push(elapsed);
+        samples.cpuMs[entry.name]!.push((used.user + used.system) / 1000);
+      }
     }
   }
   return samples;

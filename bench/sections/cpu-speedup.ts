@@ -2,11 +2,11 @@ import { calculateSpeedup } from '../../src/scheduling/speedup.js';
 import type { BurnPayload } from '../agents/burn.js';
 import burnAgent from '../agents/burn.js';
 import { formatFactor, formatMs, formatPercent, formatSummary, verdict } from '../harness/format.js';
-import type { BenchCase } from '../harness/measure.js';
+import type { BenchCase, RoundSamples } from '../harness/measure.js';
 import { measureRounds } from '../harness/measure.js';
 import type { BenchSection, BenchTable } from '../harness/section.js';
 import type { SampleSummary } from '../harness/stats.js';
-import { idealSpeedup, summarize, workerCounts } from '../harness/stats.js';
+import { idealSpeedup, median, summarize, workerCounts } from '../harness/stats.js';
 import { calibrateBurn } from '../workloads/calibrate.js';
 import { benchTasks, CONTENDERS, type ContenderName, startPool } from '../workloads/pools.js';
 
@@ -19,7 +19,7 @@ const OVERHEAD_GOAL = 1.02;
 /** Measurements for one worker count: every contender and the main-thread baseline, in the same rounds. */
 interface WorkerGroup {
   workers: number;
-  samples: Record<string, number[]>;
+  samples: RoundSamples;
 }
 
 /**
@@ -106,13 +106,15 @@ interface GroupAnalysis {
   contenders: Record<ContenderName, ContenderAnalysis>;
   /** lingflow's median over raw Piscina's. */
   overhead: number;
+  /** lingflow's median CPU time (all threads) over raw Piscina's. */
+  cpuOverhead: number;
 }
 
 function analyze(group: WorkerGroup, cores: number): GroupAnalysis {
-  const baseline = summarize(group.samples[SEQUENTIAL]!);
+  const baseline = summarize(group.samples.wallMs[SEQUENTIAL]!);
   const contenders = Object.fromEntries(
     CONTENDERS.map((name) => {
-      const summary = summarize(group.samples[name]!);
+      const summary = summarize(group.samples.wallMs[name]!);
       const gained = calculateSpeedup(baseline.median, summary.median, idealSpeedup(group.workers, cores));
       return [name, { summary, speedup: gained.actualSpeedup, efficiency: gained.efficiency }];
     }),
@@ -122,6 +124,7 @@ function analyze(group: WorkerGroup, cores: number): GroupAnalysis {
     baseline,
     contenders,
     overhead: contenders.lingflow.summary.median / contenders.Piscina.summary.median,
+    cpuOverhead: median(group.samples.cpuMs.lingflow!) / median(group.samples.cpuMs.Piscina!),
   };
 }
 
@@ -129,7 +132,9 @@ function resultTable(rows: GroupAnalysis[], taskCount: number, cores: number): B
   const notes = [
     'Times are wall-clock milliseconds for the whole batch: median (min–max) of the measured rounds. Speedup is ' +
       'the main-thread time over the pool time in the same rounds; efficiency is speedup ÷ min(workers, cores).',
-    '"lingflow ÷ Piscina" is lingflow’s median over raw Piscina’s: 1.00 means no overhead.',
+    '"lingflow ÷ Piscina" is lingflow’s median wall time over raw Piscina’s: 1.00 means no overhead. "CPU ÷ ' +
+      'Piscina" compares the CPU time both used (all threads), which other processes barely disturb: it shows ' +
+      'overhead even when a busy machine makes wall times noisy.',
   ];
   const atTwo = rows.find((row) => row.workers === 2);
   if (atTwo) {
@@ -152,6 +157,7 @@ function resultTable(rows: GroupAnalysis[], taskCount: number, cores: number): B
       ...CONTENDERS.flatMap((name) => [name, `${name} speedup`]),
       'lingflow efficiency',
       'lingflow ÷ Piscina',
+      'CPU ÷ Piscina',
     ],
     rows: rows.map((row) => [
       row.workers > cores ? `${row.workers} (2× cores)` : row.workers,
@@ -162,6 +168,7 @@ function resultTable(rows: GroupAnalysis[], taskCount: number, cores: number): B
       ]),
       formatPercent(row.contenders.lingflow.efficiency),
       row.overhead.toFixed(3),
+      row.cpuOverhead.toFixed(3),
     ]),
     notes,
   };

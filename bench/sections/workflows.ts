@@ -82,7 +82,7 @@ export const section: BenchSection = {
       const traced = cases.at(-1)!;
       const rows = cases.map((entry) => {
         const bounds = workflowBounds(entry.costed, workers);
-        const makespan = summarize(samples[entry.name]!);
+        const makespan = summarize(samples.wallMs[entry.name]!);
         return {
           entry,
           bounds,
@@ -145,7 +145,7 @@ export const section: BenchSection = {
             name: entry.name,
             tasks: entry.costed,
             bounds,
-            samples: samples[entry.name],
+            samples: samples.wallMs[entry.name],
           })),
           figures: { gantt },
         },
