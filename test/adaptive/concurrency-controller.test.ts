@@ -7,8 +7,9 @@ const TASK_MS = 50;
 
 /**
  * A scripted machine in virtual time: `cores` cores, CPU-bound tasks of 50 ms, and another process that
- * wants `foreign(interval)` cores. As Linux does between sessions, each busy party gets a fair share of the
- * cores (our threads share ours), so extra slots gain nothing while the other process runs.
+ * wants `foreign(interval)` cores. With `fairness: 'process'` (Linux between sessions, roughly), each busy
+ * party gets a fair share of the cores and our threads share ours, so extra slots gain nothing while the
+ * other process runs. With `'thread'`, every runnable thread gets an equal share, so more slots take more.
  */
 function runScript(options: {
   cores: number;
@@ -18,6 +19,7 @@ function runScript(options: {
   /** Throughput cap in cores, for workloads that stop scaling (memory-bound); default none. */
   scalingCap?: number;
   saturated?: boolean;
+  fairness?: 'process' | 'thread';
 }): ControllerDecision[] {
   const {
     cores,
@@ -26,13 +28,14 @@ function runScript(options: {
     foreign = () => 0,
     scalingCap = Infinity,
     saturated = true,
+    fairness = 'process',
   } = options;
   const decisions: ControllerDecision[] = [];
   let carry = 0;
   for (let interval = 1; interval <= intervals; interval++) {
     const foreignWants = foreign(interval);
     const ownWants = controller.limit;
-    const fairShare = foreignWants > 0 ? cores / 2 : cores;
+    const fairShare = fairness === 'thread' ? (cores * foreignWants) / (foreignWants + ownWants) : cores / 2;
     const foreignCores = Math.min(foreignWants, Math.max(cores - ownWants, fairShare));
     const ownCores = Math.min(ownWants, cores - foreignCores, scalingCap);
     const exact = (ownCores * INTERVAL_MS) / TASK_MS + carry;
@@ -106,6 +109,26 @@ describe('ConcurrencyController', () => {
     }
   });
 
+  it('undoes a back-off that only hands CPU time to the other process, and then settles', () => {
+    const controller = new ConcurrencyController({ cores: 2, maxLimit: 2, initialLimit: 2 });
+    const decisions = runScript({
+      cores: 2,
+      controller,
+      intervals: 40,
+      fairness: 'thread',
+      foreign: (interval) => (interval >= 11 ? 1 : 0),
+    });
+    const actions = decisions.filter((decision) => decision.action !== 'hold').map((d) => d.action);
+    expect(actions).toEqual(['back-off', 'undo-back-off']);
+    expect(settledAfter(decisions, 10)).toBeLessThanOrEqual(10);
+    expect(decisions.at(-1)!.limit).toBe(2);
+    // Over the loaded stretch, at least 95% of the work of staying at 2 (4/3 cores rather than 1).
+    const work = decisions
+      .slice(10)
+      .reduce((sum, decision) => sum + (decision.previousLimit === 2 ? 4 / 3 : 1), 0);
+    expect(work / (30 * (4 / 3))).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('never goes above the threads, even with more free cores', () => {
     const controller = new ConcurrencyController({ cores: 8, maxLimit: 3, initialLimit: 8 });
     expect(controller.limit).toBe(3);
@@ -144,11 +167,12 @@ describe('ConcurrencyController', () => {
 
   it('reports its state for status displays', () => {
     const controller = new ConcurrencyController({ cores: 2, maxLimit: 2, initialLimit: 1 });
-    runScript({ cores: 2, controller, intervals: 2 });
-    expect(controller.state).toMatchObject({ limit: 2, maxLimit: 2, intervals: 2, checkingGrowth: true });
+    runScript({ cores: 2, controller, intervals: 3 });
+    expect(controller.state).toMatchObject({ limit: 2, maxLimit: 2, intervals: 3, trial: 'grow' });
     expect(controller.state.lastChange).toMatchObject({ action: 'grow', previousLimit: 1, limit: 2 });
     runScript({ cores: 2, controller, intervals: 1 });
-    expect(controller.state).toMatchObject({ limit: 2, intervals: 3, checkingGrowth: false });
+    expect(controller.state).toMatchObject({ limit: 2, intervals: 4 });
+    expect(controller.state.trial).toBeUndefined();
     expect(controller.state.lastChange).toMatchObject({ action: 'grow', previousLimit: 1, limit: 2 });
   });
 });
