@@ -65,7 +65,7 @@ describe("maxParallelAgents: 'auto'", () => {
     if (changes.length > 0) expect(final.controller!.lastChange).toEqual(changes.at(-1));
   });
 
-  it('backs off to one slot while other programs keep every core busy', async () => {
+  it('backs off when other programs take every core, undoing it only after measuring a loss', async () => {
     coordinator = new AgentCoordinator({
       maxParallelAgents: 'auto',
       controlIntervalMs: 50,
@@ -80,8 +80,13 @@ describe("maxParallelAgents: 'auto'", () => {
     const results = await subject.executeWorkflow(burnTasks(24, 4e6));
 
     expect(results.every((result) => result.status === 'completed')).toBe(true);
-    expect(subject.getStatus().parallelismLimit).toBe(1);
-    if (initialLimit > 1) expect(changes.some((change) => change.action === 'back-off')).toBe(true);
+    if (initialLimit > 1) expect(changes[0]).toMatchObject({ action: 'back-off', limit: 1 });
+    // Whether the back-off stays depends on how the kernel shares the CPU; each undo must follow a back-off.
+    changes.forEach((change, index) => {
+      if (change.action === 'undo-back-off') {
+        expect(changes[index - 1]).toMatchObject({ action: 'back-off', previousLimit: change.limit });
+      }
+    });
   });
 
   it('rejects a control interval that is not a positive duration', () => {
