@@ -67,11 +67,29 @@ function tidyLines(text: string, commentMarker: string): { text: string; collaps
   return { text: lines.join('\n'), collapsed };
 }
 
-/** Orders removals by estimated savings per unit of relevance, the most worthwhile first. */
-function byWorth(text: string, spans: readonly Span[], query: ReadonlySet<string>): number[] {
-  const ranker = new Bm25(spans.map((span) => terms(text.slice(span.start, span.end))));
-  const worth = spans.map((span, i) => (span.end - span.start) / (1 + ranker.score(query, i)));
-  return spans.map((_, i) => i).sort((a, b) => worth[b]! - worth[a]! || a - b);
+/**
+ * Orders spans by size per unit of relevance to the query, the most worthwhile to remove first.
+ *
+ * @param relevanceOf - The stretch whose words judge a span's relevance (a body's whole function).
+ */
+function byWorth<T extends Span>(
+  text: string,
+  spans: readonly T[],
+  query: ReadonlySet<string>,
+  relevanceOf: (span: T) => Span = (span) => span,
+): T[] {
+  let relevance = (_: number): number => 0;
+  if (query.size > 0) {
+    const ranker = new Bm25(
+      spans.map((span) => terms(text.slice(relevanceOf(span).start, relevanceOf(span).end))),
+    );
+    relevance = (i) => ranker.score(query, i);
+  }
+  const worth = spans.map((span, i) => (span.end - span.start) / (1 + relevance(i)));
+  return spans
+    .map((_, i) => i)
+    .sort((a, b) => worth[b]! - worth[a]! || a - b)
+    .map((i) => spans[i]!);
 }
 
 /** Accumulates edits, estimating their effect and checking the rendered text exactly when it may fit. */
@@ -103,8 +121,13 @@ class CodeCompressor {
     if (this.estimated * this.correction <= this.input.budget * SLACK) this.check();
   }
 
-  /** Applies removals in order until the text fits, checking exactly whenever the estimate says it may. */
-  applyUntilFits(strategy: string, removals: readonly Removal[]): void {
+  /**
+   * Applies removals in order until the text fits, checking exactly whenever the estimate says it may. The
+   * removals are planned only if the text does not fit yet.
+   */
+  applyUntilFits(strategy: string, plan: () => readonly Removal[]): void {
+    if (this.result !== undefined) return;
+    const removals = plan();
     let next = 0;
     while (this.result === undefined && next < removals.length) {
       const target = this.input.budget / this.correction;
@@ -201,27 +224,17 @@ export async function compressCode(
     outline.comments.map((span) => removal(span, '')),
   );
 
-  const owners = outline.bodies.map((body) => body.owner);
-  compressor.applyUntilFits(
-    'code:fold-bodies',
-    byWorth(text, owners, query).map((i) => removal(outline.bodies[i]!, outline.bodies[i]!.placeholder)),
+  compressor.applyUntilFits('code:fold-bodies', () =>
+    byWorth(text, outline.bodies, query, (body) => body.owner).map((body) => removal(body, body.placeholder)),
   );
-
-  compressor.applyUntilFits(
-    'code:fold-values',
-    byWorth(text, outline.literals, query).map((i) =>
-      removal(outline.literals[i]!, outline.literals[i]!.placeholder),
-    ),
+  compressor.applyUntilFits('code:fold-values', () =>
+    byWorth(text, outline.literals, query).map((literal) => removal(literal, literal.placeholder)),
   );
-
-  compressor.applyUntilFits(
-    'code:drop-declarations',
-    byWorth(text, outline.droppable, query).map((i) => removal(outline.droppable[i]!, '')),
+  compressor.applyUntilFits('code:drop-declarations', () =>
+    byWorth(text, outline.droppable, query).map((declaration) => removal(declaration, '')),
   );
-
-  compressor.applyUntilFits(
-    'code:fold-types',
-    byWorth(text, outline.types, query).map((i) => removal(outline.types[i]!, outline.types[i]!.placeholder)),
+  compressor.applyUntilFits('code:fold-types', () =>
+    byWorth(text, outline.types, query).map((definition) => removal(definition, definition.placeholder)),
   );
 
   return compressor.finish();
