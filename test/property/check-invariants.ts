@@ -33,7 +33,9 @@ export function runAndCheck(spec: WorkflowSpec): CheckedRun {
     spec.tasks.map((task) => task.cost),
   );
   const kinds = spec.tasks.map((task) => task.kind);
+  /** Current limits by kind; {@link WorkflowSpec.limitChanges} move them between dispatch rounds. */
   const limits = [spec.limits.cpu, spec.limits.io];
+  const KIND_NAMES = ['cpu', 'io'] as const;
   const retryDelayMs = (failedAttempt: number) => spec.retryBaseMs * 2 ** (failedAttempt - 1);
 
   const violations: string[] = [];
@@ -46,7 +48,10 @@ export function runAndCheck(spec: WorkflowSpec): CheckedRun {
   const completedAt = new Float64Array(size).fill(Number.NaN);
   const retryDueAt = new Float64Array(size).fill(Number.NaN);
   const running = new Set<number>();
-  const runningByKind = [0, 0];
+  // A slot runs one task, or one batch of small tasks: slots are what the limits count.
+  const batchOf = new Int32Array(size).fill(-1);
+  const batchMembersRunning = new Map<number, number>();
+  const slotsByKind = [0, 0];
   let haltedAt: number | undefined;
   let firstFinalFailureAt: number | undefined;
 
@@ -59,7 +64,14 @@ export function runAndCheck(spec: WorkflowSpec): CheckedRun {
         : a < b;
 
   const leaveRunning = (index: number) => {
-    if (running.delete(index)) runningByKind[kinds[index]!]!--;
+    if (!running.delete(index)) return;
+    const batch = batchOf[index]!;
+    const left = batchMembersRunning.get(batch)! - 1;
+    if (left > 0) batchMembersRunning.set(batch, left);
+    else {
+      batchMembersRunning.delete(batch);
+      slotsByKind[kinds[index]!]!--;
+    }
   };
 
   const core = new SchedulerCore({
@@ -68,6 +80,12 @@ export function runAndCheck(spec: WorkflowSpec): CheckedRun {
     kinds,
     maxAttempts: spec.tasks.map((task) => task.maxAttempts),
     limits: spec.limits,
+    ...(spec.batching && {
+      batching: {
+        maxSize: spec.batching.maxSize,
+        eligible: (index: number) => spec.tasks[index]!.batchable === true,
+      },
+    }),
     failurePolicy: spec.failurePolicy,
     retryDelayMs,
     observer: {
@@ -84,17 +102,6 @@ export function runAndCheck(spec: WorkflowSpec): CheckedRun {
             fail(`${id}: started at ${now} before dependency ${ids[dep]} completed`);
         }
         running.add(index);
-        const kind = kinds[index]!;
-        runningByKind[kind]!++;
-        if (runningByKind[kind]! > limits[kind]!) fail(`${id}: kind ${kind} running ${runningByKind[kind]}`);
-        for (let other = 0; other < size; other++) {
-          if (core.phaseOf(other) !== 'ready' || !before(other, index)) continue;
-          const otherKind = kinds[other]!;
-          // A ready task of a kind at its limit could not have been chosen instead.
-          if (otherKind === kind || runningByKind[otherKind]! < limits[otherKind]!) {
-            fail(`${id}: dispatched while better-ranked ${ids[other]} was ready`);
-          }
-        }
       },
       taskRetrying(index, nextAttempt, retryAt) {
         if (!running.has(index)) fail(`${ids[index]}: retrying without running`);
@@ -149,11 +156,60 @@ export function runAndCheck(spec: WorkflowSpec): CheckedRun {
   // left below its limit while tasks of that kind are ready), and records halts before their cancellations
   // (the core calls `this.halt` for fail-fast too).
   const original = { dispatch: core.dispatch.bind(core), halt: core.halt.bind(core) };
+  let round = 0;
   core.dispatch = (now) => {
+    for (const change of spec.limitChanges ?? []) {
+      if (change.atRound !== round) continue;
+      core.setLimit(KIND_NAMES[change.kind]!, change.limit);
+      limits[change.kind] = change.limit;
+    }
+    round++;
+    // What could start this round: ready tasks, and retries falling due now.
+    const candidates = new Set<number>();
+    for (let index = 0; index < size; index++) {
+      const phase = core.phaseOf(index);
+      if (phase === 'ready' || (phase === 'retrying' && retryDueAt[index]! <= now)) candidates.add(index);
+    }
     const started = original.dispatch(now);
+    // Replays the round slot by slot: a slot's first task must be the best-ranked candidate of any kind with
+    // a free slot; a task batched with it must be the best-ranked candidate of its kind left.
+    for (let first = 0; first < started.length; ) {
+      const { batch, index } = started[first]!;
+      let end = first + 1;
+      while (end < started.length && started[end]!.batch === batch) end++;
+      const members = started.slice(first, end).map((dispatch) => dispatch.index);
+      const kind = kinds[index]!;
+      if (members.length > 1) {
+        const bad = members.filter((member) => !spec.tasks[member]!.batchable || kinds[member] !== kind);
+        if (bad.length > 0)
+          fail(`batch ${batch} holds tasks that may not share a slot: ${bad.map((m) => ids[m])}`);
+        if (members.length > (spec.batching?.maxSize ?? 1))
+          fail(`batch ${batch} has ${members.length} tasks`);
+      }
+      if (slotsByKind[kind]! >= limits[kind]!) {
+        fail(
+          `batch of ${ids[index]} started at ${now} with all ${limits[kind]} ${KIND_NAMES[kind]} slots busy`,
+        );
+      }
+      members.forEach((member, position) => {
+        if (!candidates.delete(member)) fail(`${ids[member]}: started at ${now} without being ready`);
+        for (const other of candidates) {
+          const otherKind = kinds[other]!;
+          const couldInstead =
+            otherKind === kind || (position === 0 && slotsByKind[otherKind]! < limits[otherKind]!);
+          if (couldInstead && before(other, member)) {
+            fail(`${ids[member]}: dispatched at ${now} while better-ranked ${ids[other]} was ready`);
+          }
+        }
+      });
+      slotsByKind[kind]!++;
+      batchMembersRunning.set(batch, members.length);
+      for (const member of members) batchOf[member] = batch;
+      first = end;
+    }
     for (let index = 0; index < size; index++) {
       const kind = kinds[index]!;
-      if (core.phaseOf(index) === 'ready' && runningByKind[kind]! < limits[kind]!) {
+      if (core.phaseOf(index) === 'ready' && slotsByKind[kind]! < limits[kind]!) {
         fail(`${ids[index]}: left ready at ${now} with a free ${kind === 0 ? 'cpu' : 'io'} slot`);
       }
     }

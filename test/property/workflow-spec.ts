@@ -15,6 +15,16 @@ export interface TaskSpec {
   maxAttempts: number;
   /** How attempt 1, 2, … goes; at least `maxAttempts` entries. */
   attempts: SimulatedAttempt[];
+  /** May share a slot with other small tasks when the workflow batches. */
+  batchable?: boolean;
+}
+
+/** A concurrency limit changed (as the adaptive controller does) before the given dispatch round. */
+export interface LimitChange {
+  atRound: number;
+  /** 0 = CPU, 1 = I/O. */
+  kind: number;
+  limit: number;
 }
 
 /** A random workflow plus everything the scheduler is configured with. */
@@ -24,6 +34,9 @@ export interface WorkflowSpec {
   failurePolicy: FailurePolicy;
   retryBaseMs: number;
   abortAtMs?: number;
+  /** Small ready tasks may share a slot, up to this many. */
+  batching?: { maxSize: number };
+  limitChanges?: LimitChange[];
 }
 
 const MAX_ATTEMPTS = 4;
@@ -52,6 +65,7 @@ export function smallWorkflowArb(maxTasks = 40): fc.Arbitrary<WorkflowSpec> {
     kind: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
     maxAttempts: fc.integer({ min: 1, max: MAX_ATTEMPTS }),
     attempts: fc.array(attemptArb, { minLength: MAX_ATTEMPTS, maxLength: MAX_ATTEMPTS }),
+    batchable: fc.boolean(),
   });
   return fc
     .record({
@@ -60,8 +74,17 @@ export function smallWorkflowArb(maxTasks = 40): fc.Arbitrary<WorkflowSpec> {
       failurePolicy: fc.constantFrom<FailurePolicy>('continue', 'fail-fast'),
       retryBaseMs: fc.integer({ min: 0, max: 10 }),
       abortAtMs: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+      batching: fc.option(fc.record({ maxSize: fc.integer({ min: 2, max: 5 }) }), { nil: undefined }),
+      limitChanges: fc.array(
+        fc.record({
+          atRound: fc.nat(30),
+          kind: fc.integer({ min: 0, max: 1 }),
+          limit: fc.integer({ min: 1, max: 6 }),
+        }),
+        { maxLength: 3 },
+      ),
     })
-    .map(({ tasks, abortAtMs, ...rest }) => {
+    .map(({ tasks, abortAtMs, batching, ...rest }) => {
       const acyclic = tasks.map(({ deps, sortKey: _, ...task }, index) => ({
         ...task,
         deps: index === 0 ? [] : [...new Set(deps.map((dep) => dep % index))],
@@ -74,6 +97,7 @@ export function smallWorkflowArb(maxTasks = 40): fc.Arbitrary<WorkflowSpec> {
       return {
         ...rest,
         ...(abortAtMs === undefined ? {} : { abortAtMs }),
+        ...(batching === undefined ? {} : { batching }),
         tasks: reorder(acyclic, order),
       };
     });
@@ -89,6 +113,7 @@ export interface LargeWorkflowParams {
   limits: { cpu: number; io: number };
   failurePolicy: FailurePolicy;
   abortAtMs?: number;
+  batching: boolean;
 }
 
 /**
@@ -104,6 +129,7 @@ export function largeWorkflowParamsArb(minSize: number, maxSize: number): fc.Arb
     limits: fc.record({ cpu: fc.integer({ min: 1, max: 64 }), io: fc.integer({ min: 1, max: 256 }) }),
     failurePolicy: fc.constantFrom<FailurePolicy>('continue', 'fail-fast'),
     abortAtMs: fc.option(fc.integer({ min: 0, max: 5000 }), { nil: undefined }),
+    batching: fc.boolean(),
   });
 }
 
@@ -126,6 +152,7 @@ export function largeWorkflow(params: LargeWorkflowParams): WorkflowSpec {
       priority: pick(4),
       cost: 1 + pick(100),
       kind: random() < 0.25 ? 1 : 0,
+      batchable: random() < 0.5,
       maxAttempts,
       attempts: Array.from({ length: MAX_ATTEMPTS }, () => ({
         durationMs: pick(100),
@@ -145,6 +172,12 @@ export function largeWorkflow(params: LargeWorkflowParams): WorkflowSpec {
     failurePolicy: params.failurePolicy,
     retryBaseMs: 1 + pick(50),
     ...(params.abortAtMs === undefined ? {} : { abortAtMs: params.abortAtMs }),
+    ...(params.batching ? { batching: { maxSize: 2 + pick(63) } } : {}),
+    limitChanges: Array.from({ length: pick(4) }, () => ({
+      atRound: pick(params.size),
+      kind: pick(2),
+      limit: 1 + pick(64),
+    })),
   };
 }
 
