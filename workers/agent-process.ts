@@ -10,6 +10,12 @@ process.on('message', (message: unknown) => {
   if (isProcessAbortNotice(message)) running.get(message.key)?.abort(message.reason);
 });
 
+// Ctrl-C in a terminal reaches the whole process group: the parent decides what to cancel, and a child that
+// died of it first would report its task as crashed rather than cancelled.
+process.on('SIGINT', () => {});
+// A worker whose parent is gone has no one to answer.
+process.on('disconnect', () => process.exit());
+
 function send(message: ProcessHostMessage): void {
   process.send?.(message);
 }

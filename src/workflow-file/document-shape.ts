@@ -1,3 +1,4 @@
+import type { Encoding } from '../context/types.js';
 import type { AgentIsolation, AgentSpec, FailurePolicy } from '../types.js';
 import { closestName } from './closest-name.js';
 
@@ -14,6 +15,10 @@ export interface WorkflowDocument {
   retryDelayMs?: number;
   defaultAgent?: string;
   isolation?: AgentIsolation;
+  enableCompression?: boolean;
+  compressionRatio?: number;
+  maxContextTokens?: number;
+  encoding?: Encoding;
   /** Agents by type name; `module` paths are relative to the file. */
   agents?: Record<string, AgentSpec>;
   /** Checked in detail by the task validator. */
@@ -32,6 +37,10 @@ const DOCUMENT_FIELDS = [
   'retryDelayMs',
   'defaultAgent',
   'isolation',
+  'enableCompression',
+  'compressionRatio',
+  'maxContextTokens',
+  'encoding',
   'agents',
   'tasks',
 ];

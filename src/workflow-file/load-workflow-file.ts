@@ -157,32 +157,30 @@ function resolveAgentModules(
   return resolved;
 }
 
+/** The document's fields that are coordinator options under the same name. */
+const OPTION_FIELDS = [
+  'maxParallelAgents',
+  'maxParallelIo',
+  'failurePolicy',
+  'defaultTimeoutMs',
+  'defaultRetries',
+  'retryDelayMs',
+  'defaultAgent',
+  'isolation',
+  'enableCompression',
+  'compressionRatio',
+  'maxContextTokens',
+  'encoding',
+] as const satisfies readonly (keyof WorkflowDocument & keyof CoordinatorOptions)[];
+
 function toCoordinatorOptions(
   document: WorkflowDocument,
   agents: Record<string, AgentSpec>,
   baseDir: string,
 ): CoordinatorOptions {
-  const { maxParallelAgents, maxParallelIo, failurePolicy, defaultTimeoutMs, defaultRetries, retryDelayMs } =
-    document;
-  const { defaultAgent, isolation } = document;
-  const options: CoordinatorOptions = { agents, baseDir };
-  // 'auto' is decided by whoever runs the file; the coordinator gets a number or its own default.
-  if (typeof maxParallelAgents === 'number') options.maxParallelAgents = maxParallelAgents;
-  Object.assign(
-    options,
-    Object.fromEntries(
-      Object.entries({
-        maxParallelIo,
-        failurePolicy,
-        defaultTimeoutMs,
-        defaultRetries,
-        retryDelayMs,
-        defaultAgent,
-        isolation,
-      }).filter(([, value]) => value !== undefined),
-    ),
-  );
-  return options;
+  const options: Record<string, unknown> = { agents, baseDir };
+  for (const field of OPTION_FIELDS) if (document[field] !== undefined) options[field] = document[field];
+  return options as CoordinatorOptions;
 }
 
 /** `agents.my.agent.kind` → `['agents', 'my.agent', 'kind']`, using the agent names to split correctly. */

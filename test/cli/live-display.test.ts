@@ -28,27 +28,31 @@ afterAll(() => {
 });
 
 describe('lingflow run in a terminal', () => {
-  it('shows running tasks live with agent and elapsed time, then cancels cleanly on Ctrl-C', async () => {
-    const command = `${process.execPath} ${LINGFLOW} run ${fixture('spins.yaml')}`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', process.cwd(), command);
-    tmux('set-option', '-t', session, 'remain-on-exit', 'on');
+  it.each(['thread', 'process'])(
+    'shows running tasks live, then cancels cleanly on Ctrl-C (%s isolation)',
+    async (isolation) => {
+      const command = `${process.execPath} ${LINGFLOW} run ${fixture('spins.yaml')} --isolation ${isolation}`;
+      tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', process.cwd(), command);
+      tmux('set-option', '-t', session, 'remain-on-exit', 'on');
 
-    const running = /spinner +spin +(\d+\.\d+)s/;
-    const live = await waitForScreen((text) => running.test(text) && text.includes('✔ quick'));
-    expect(live).toContain('lingflow · spins until interrupted · 2 workers');
-    expect(live).toMatch(/[█░]{24} 1\/3 tasks · 1 running · 1 completed · (\d+ tokens saved · )?\d+\.\d+s/);
-    // The block is redrawn in place: the elapsed time of the running task grows on the same screen line.
-    const first = Number(running.exec(live)![1]);
-    const later = await waitForScreen((text) => Number(running.exec(text)?.[1]) > first);
-    expect(later.match(/spinner +spin/g)).toHaveLength(1);
+      const running = /spinner +spin +(\d+\.\d+)s/;
+      const live = await waitForScreen((text) => running.test(text) && text.includes('✔ quick'));
+      expect(live).toContain('lingflow · spins until interrupted · 2 workers');
+      expect(live).toMatch(/[█░]{24} 1\/3 tasks · 1 running · 1 completed · (\d+ tokens saved · )?\d+\.\d+s/);
+      // The block is redrawn in place: the elapsed time of the running task grows on the same screen line.
+      const first = Number(running.exec(live)![1]);
+      const later = await waitForScreen((text) => Number(running.exec(text)?.[1]) > first);
+      expect(later.match(/spinner +spin/g)).toHaveLength(1);
 
-    tmux('send-keys', '-t', session, 'C-c');
-    const done = await waitForScreen((text) => text.includes('tasks completed'));
-    expect(done).toMatch(/■ +spinner +spin +cancelled +1/);
-    expect(done).toMatch(/✔ +quick +cpu +completed +1/);
-    expect(done).toContain('1 of 3 tasks completed');
-    expect(done).toContain('(interrupted)');
-    await waitForScreen(() => tmux('display-message', '-p', '-t', session, '#{pane_dead}').trim() === '1');
-    expect(tmux('display-message', '-p', '-t', session, '#{pane_dead_status}').trim()).toBe('130');
-  });
+      tmux('send-keys', '-t', session, 'C-c');
+      const done = await waitForScreen((text) => text.includes('tasks completed'));
+      expect(done).toMatch(/■ +spinner +spin +cancelled +1/);
+      expect(done).toMatch(/✔ +quick +cpu +completed +1/);
+      expect(done).toContain('1 of 3 tasks completed');
+      expect(done).toContain('(interrupted)');
+      await waitForScreen(() => tmux('display-message', '-p', '-t', session, '#{pane_dead}').trim() === '1');
+      expect(tmux('display-message', '-p', '-t', session, '#{pane_dead_status}').trim()).toBe('130');
+      tmux('kill-session', '-t', session);
+    },
+  );
 });

@@ -82,6 +82,30 @@ describe('lingflow run, output not a terminal', () => {
     expect(run.stdout).toContain('(interrupted)');
   });
 
+  it('with --journal, a second run restores the tasks that completed and runs only the rest', async () => {
+    const journal = join(tmpdir(), `lingflow-journal-${process.pid}.jsonl`);
+    try {
+      const first = await runLingflow(['run', fixture('one-fails.json'), '--journal', journal]);
+      expect(first.code).toBe(1);
+      expect(first.stdout).toContain('completed independent in');
+      const second = await runLingflow([
+        'run',
+        fixture('one-fails.json'),
+        '--journal',
+        journal,
+        '--parallel',
+        'auto',
+      ]);
+      expect(second.code).toBe(1);
+      expect(second.stdout).toContain('lingflow · one fails · auto (up to');
+      expect(second.stdout).toContain('start     broken');
+      expect(second.stdout).not.toContain('start     independent');
+      expect(second.stdout).toMatch(/✔ +independent +cpu +completed +1 +\S+ +journal/);
+    } finally {
+      await rm(journal, { force: true });
+    }
+  });
+
   it('runs agents in child processes with --isolation process', async () => {
     const run = await runLingflow(['run', fixture('three-tasks.yaml'), '--isolation', 'process']);
     expect(run.code).toBe(0);

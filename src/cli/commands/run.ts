@@ -94,10 +94,14 @@ export const runCommand: Command = {
       const wallMs = Date.now() - startedAt;
       display.stop();
       const spans = collectTraceSpans(coordinator, workflow.tasks, results, startedAt);
+      const workers = lastWorkers(spans);
+      // Results the journal restored ran in an earlier process: no events, no worker this time.
+      const ranNow = new Set(progress.finished.map((result) => result.taskId));
+      for (const result of results) if (!ranNow.has(result.taskId)) workers.set(result.taskId, 'journal');
       io.stdout.write(
         formatSummary(
           results,
-          lastWorkers(spans),
+          workers,
           {
             wallMs,
             interrupted: io.signal.aborted,

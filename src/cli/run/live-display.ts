@@ -110,11 +110,12 @@ export class LiveDisplay implements RunDisplay {
     });
     const fraction = progress.total === 0 ? 1 : progress.done / progress.total;
     const counts = describeCounts(progress);
+    const workers = progress.parallelism === undefined ? '' : ` · auto: ${progress.parallelism} at once`;
     const tokens = progress.compressed
       ? ` · ${progress.tokensSaved.toLocaleString('en-US')} tokens saved`
       : '';
     lines.push(
-      `${progressBar(fraction, BAR_WIDTH)} ${progress.done}/${plural(progress.total, 'task')} · ${progress.running.size} running${counts ? ` · ${counts}` : ''}${tokens} · ${formatDuration(progress.elapsedMs(now))}`,
+      `${progressBar(fraction, BAR_WIDTH)} ${progress.done}/${plural(progress.total, 'task')} · ${progress.running.size} running${counts ? ` · ${counts}` : ''}${workers}${tokens} · ${formatDuration(progress.elapsedMs(now))}`,
     );
     if (this.#interrupted) lines.push(colors.yellow('Cancelling… (press Ctrl-C again to stop at once)'));
     return lines.map((line) => fitLine(line, width));

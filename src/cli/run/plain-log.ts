@@ -47,6 +47,9 @@ export class PlainLog implements RunDisplay {
       case 'log':
         this.#line(`log       ${note.taskId}: ${note.message}`);
         break;
+      case 'parallelism':
+        this.#line(`parallel  ${note.previous} → ${note.limit} tasks at once (auto)`);
+        break;
       case 'progress':
         // Progress is for the live view; a log would drown in it.
         break;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AgentCoordinator } from '../../coordinator/agent-coordinator.js';
 import type {
+  ParallelismChangedEvent,
   TaskFinishedEvent,
   TaskLogEvent,
   TaskProgressEvent,
@@ -27,7 +28,8 @@ export type ProgressNote =
   | { kind: 'finished'; result: TaskResult }
   | { kind: 'retried'; taskId: string; nextAttempt: number; delayMs: number; error: string }
   | { kind: 'log'; taskId: string; message: string }
-  | { kind: 'progress'; task: RunningTask };
+  | { kind: 'progress'; task: RunningTask }
+  | { kind: 'parallelism'; previous: number; limit: number };
 
 /**
  * The state of one workflow run, kept from the coordinator's events: tasks running with their agent, start
@@ -46,6 +48,8 @@ export class RunProgress {
     skipped: 0,
   };
   tokensSaved = 0;
+  /** With `--parallel auto`: the CPU-task limit the controller chose last. */
+  parallelism: number | undefined;
   /** Whether any result reported compression, so a display can leave the figure out otherwise. */
   compressed = false;
   #listeners: ((note: ProgressNote) => void)[] = [];
@@ -80,12 +84,17 @@ export class RunProgress {
       this.#notify({ kind: 'retried', taskId, nextAttempt, delayMs, error });
     };
     const onFinished = ({ result }: TaskFinishedEvent | TaskSkippedEvent) => this.#finish(result);
+    const onParallelism = ({ previousLimit, limit }: ParallelismChangedEvent) => {
+      this.parallelism = limit;
+      if (limit !== previousLimit) this.#notify({ kind: 'parallelism', previous: previousLimit, limit });
+    };
     coordinator.on('taskStarted', onStarted);
     coordinator.on('taskProgress', onProgress);
     coordinator.on('taskLog', onLog);
     coordinator.on('taskRetried', onRetried);
     coordinator.on('taskFinished', onFinished);
     coordinator.on('taskSkipped', onFinished);
+    coordinator.on('parallelismChanged', onParallelism);
     return () => {
       coordinator.off('taskStarted', onStarted);
       coordinator.off('taskProgress', onProgress);
@@ -93,6 +102,7 @@ export class RunProgress {
       coordinator.off('taskRetried', onRetried);
       coordinator.off('taskFinished', onFinished);
       coordinator.off('taskSkipped', onFinished);
+      coordinator.off('parallelismChanged', onParallelism);
     };
   }
 
@@ -128,14 +138,8 @@ export class RunProgress {
   }
 }
 
-/**
- * Tokens the context engine removed from a task's context, when its result reports them
- * (`result.context.originalTokens` and `keptTokens`).
- */
+/** Tokens the context engine removed from a task's context, when it prepared one. */
 export function tokensSavedBy(result: TaskResult): number | undefined {
-  const report = (result as { context?: unknown }).context;
-  if (typeof report !== 'object' || report === null) return undefined;
-  const { originalTokens, keptTokens } = report as { originalTokens?: unknown; keptTokens?: unknown };
-  if (typeof originalTokens !== 'number' || typeof keptTokens !== 'number') return undefined;
-  return Math.max(0, originalTokens - keptTokens);
+  if (!result.context) return undefined;
+  return Math.max(0, result.context.originalTokens - result.context.keptTokens);
 }
