@@ -12,9 +12,10 @@ import {
   WorkerCrashError,
 } from '../errors.js';
 import type { Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from '../execution/executor.js';
+import { fingerprintTasks } from '../monitoring/fingerprint.js';
 import { PRIORITY_RANK } from '../scheduling/dispatch-order.js';
 import { TaskPriority } from '../types.js';
-import { jobIdFor, workflowFingerprint } from './job-id.js';
+import { jobIdFor } from './job-id.js';
 import type { QueueJobNotice, QueueJobPayload, QueueJobResult } from './job-payload.js';
 import { PAYLOAD_VERSION } from './job-payload.js';
 import type { CancelNotice, QueueKeys } from './queue-keys.js';
@@ -91,6 +92,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export class BullmqExecutor implements TaskExecutor {
   readonly threads: number;
+  readonly keyedByWorkflow = true;
   /** The queue's name. */
   readonly queueName: string;
   readonly #redis: RedisOptions;
@@ -150,7 +152,7 @@ export class BullmqExecutor implements TaskExecutor {
       const detail = `its context cannot be sent through the queue (${asError(error).message})`;
       return Promise.reject(new AgentError(task.id, invocation.agent.type, detail));
     }
-    const workflowKey = invocation.workflowKey ?? workflowFingerprint([task]);
+    const workflowKey = invocation.workflowKey ?? fingerprintTasks([task]).workflow;
     const jobId = jobIdFor(workflowKey, task.id, task.attempt);
     return new Promise<InvocationOutcome>((resolve, reject) => {
       let pending = this.#pending.get(jobId);

@@ -54,6 +54,11 @@ export interface BatchHooks {
 export interface TaskExecutor {
   /** How many CPU tasks can truly run at once. */
   readonly threads: number;
+  /**
+   * Set by executors that identify attempts across processes (queues): the coordinator then fingerprints
+   * each workflow and passes it as {@link Invocation.workflowKey}.
+   */
+  readonly keyedByWorkflow?: boolean;
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome>;
   /**
    * Optional: runs several small attempts without timeouts one after another on one worker, sent and

@@ -1,4 +1,4 @@
-import { AgentCoordinator, type Task, TaskPriority, type TaskResult } from 'lingflow';
+import { AgentCoordinator, BullmqExecutor, type Task, TaskPriority, type TaskResult } from 'lingflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../bench/sections/distributed/redis-server.js';
 import { WorkerProcess } from '../../bench/sections/distributed/worker-process.js';
@@ -96,6 +96,17 @@ describe('BullMQ executor with worker processes', () => {
     expect(remote.every((result) => result.status === 'completed')).toBe(true);
     const ranOn = new Set(distributed.getAgentHistory('cpu').map((record) => record.workerId));
     expect(ranOn).toEqual(new Set([first!.pid, second!.pid]));
+
+    const executor = new BullmqExecutor({ type: 'bullmq', connection: redis.url(), queue });
+    try {
+      const advertised = await executor.workers();
+      expect(
+        advertised.map(({ pid, concurrency }) => ({ pid, concurrency })).sort((a, b) => a.pid - b.pid),
+      ).toEqual([first!.pid, second!.pid].sort((a, b) => a - b).map((pid) => ({ pid, concurrency: 1 })));
+      expect(advertised[0]!.agents).toEqual(Object.keys(agents));
+    } finally {
+      await executor.close();
+    }
   });
 
   it('recovers the job of a worker killed with SIGKILL mid-task and completes it elsewhere as a retry', async () => {
