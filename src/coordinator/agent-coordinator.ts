@@ -9,6 +9,7 @@ import { registerAgents } from '../agents/agent-registry.js';
 import type { AgentSelection } from '../agents/select-agent.js';
 import { selectAgent } from '../agents/select-agent.js';
 import { validateCompressionSettings } from '../context/index.js';
+import { workflowFingerprint } from '../distributed/job-id.js';
 import type { ValidationIssue } from '../errors.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
@@ -19,7 +20,6 @@ import { buildTaskGraph } from '../graph/task-graph.js';
 import { validateTasks } from '../graph/validate-tasks.js';
 import { AgentHistory } from '../monitoring/agent-history.js';
 import type { CoordinatorEvents } from '../monitoring/events.js';
-import { fingerprintTasks } from '../monitoring/fingerprint.js';
 import { JournalResume } from '../monitoring/resume.js';
 import type { AgentStatus, CoordinatorStatus, WorkflowStatus } from '../monitoring/status.js';
 import { summarizeWorkflow } from '../monitoring/status.js';
@@ -142,6 +142,15 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     return selectAgent(task, this.#agents, this.#options.defaultAgent);
   }
 
+  /**
+   * Checks a workflow as `executeWorkflow` does before it runs anything, and runs nothing.
+   *
+   * @returns Every problem found, as a `ValidationError` would list them; empty when the workflow can run.
+   */
+  validateWorkflow(tasks: readonly Task[], options: WorkflowOptions = {}): ValidationIssue[] {
+    return this.#validationIssues(tasks, options);
+  }
+
   /** The pool right now: busy and idle CPU slots, queued and running tasks across all running workflows. */
   getStatus(): CoordinatorStatus {
     let busy = 0;
@@ -215,12 +224,11 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     await this.#executor?.close();
   }
 
-  async #execute(
+  #validationIssues(
     tasks: readonly Task[],
     options: WorkflowOptions & { forbidDependencies?: string },
-  ): Promise<TaskResult[]> {
-    if (this.#closed) throw new CoordinatorClosedError();
-    const issues = [
+  ): ValidationIssue[] {
+    const issues: ValidationIssue[] = [
       ...workflowOptionIssues(options),
       ...validateTasks(tasks, {
         knownAgents: new Set(this.#agents.keys()),
@@ -238,21 +246,30 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       }),
     ];
     issues.push(...durationIssues(tasks, options.durations));
+    return issues;
+  }
+
+  async #execute(
+    tasks: readonly Task[],
+    options: WorkflowOptions & { forbidDependencies?: string },
+  ): Promise<TaskResult[]> {
+    if (this.#closed) throw new CoordinatorClosedError();
+    const issues = this.#validationIssues(tasks, options);
     if (issues.length > 0) throw new ValidationError(issues);
 
-    const agentTypes = tasks.map((task) => this.selectAgent(task).agentType!);
     const resume =
-      options.journal === undefined ? undefined : new JournalResume(options.journal, tasks, agentTypes);
-    // Of the whole workflow, so that a run resumed from its journal finds the jobs it had queued.
-    const workflowKey = this.#executor?.keyedByWorkflow
-      ? (resume?.fingerprints ?? fingerprintTasks(tasks, agentTypes)).workflow
-      : undefined;
+      options.journal === undefined
+        ? undefined
+        : new JournalResume(
+            options.journal,
+            tasks,
+            tasks.map((task) => this.selectAgent(task).agentType!),
+          );
     const run = this.#prepareRun(
       resume?.tasksToRun ?? tasks,
       options.failurePolicy ?? this.#options.failurePolicy,
       options,
       resume && ((index, result) => resume.record(index, result)),
-      workflowKey,
     );
     this.#activeRuns.add(run);
     this.#autopilot?.start();
@@ -279,7 +296,6 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     failurePolicy: FailurePolicy,
     ordering: Pick<WorkflowOptions, 'durations' | 'optimizeOrder'>,
     onResult?: WorkflowRunSetup['onResult'],
-    workflowKey?: string,
   ): WorkflowRun {
     const options = this.#options;
     const agents = tasks.map((task) => this.#agents.get(this.selectAgent(task).agentType!)!);
@@ -306,7 +322,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       : rankedOrder;
     const run: WorkflowRun = new WorkflowRun({
       workflowId: randomUUID(),
-      workflowKey,
+      workflowKey: workflowFingerprint(tasks),
       tasks,
       agents,
       timeoutsMs: tasks.map((task) => task.timeoutMs ?? options.defaultTimeoutMs),

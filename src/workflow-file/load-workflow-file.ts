@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { registerAgents } from '../agents/agent-registry.js';
-import { selectAgent } from '../agents/select-agent.js';
+import { AgentCoordinator } from '../coordinator/agent-coordinator.js';
 import type { CoordinatorOptions } from '../coordinator/coordinator-options.js';
-import { resolveOptions } from '../coordinator/coordinator-options.js';
+import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
-import { validateTasks } from '../graph/validate-tasks.js';
 import type { AgentSpec, Task } from '../types.js';
 import { checkDocumentShape, type WorkflowDocument } from './document-shape.js';
 import type { ParsedDocument } from './parse-document.js';
@@ -74,27 +72,24 @@ export async function loadWorkflowFile(file: string): Promise<WorkflowFile> {
   const agents = resolveAgentModules(document?.agents ?? {}, baseDir, report);
   const coordinatorOptions = document ? toCoordinatorOptions(document, agents, baseDir) : { agents };
 
-  try {
-    resolveOptions(coordinatorOptions);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    for (const issue of error.issues) report(optionPath(issue.field, agents), issue.message);
-  }
-  if (document && Array.isArray(document.tasks)) {
-    const registered = registerAgents(agents, baseDir);
-    const taskIssues = validateTasks(document.tasks, {
-      knownAgents: new Set(registered.keys()),
-      canSelectAgent: (description) =>
-        selectAgent({ description }, registered, coordinatorOptions.defaultAgent).agentType !== undefined,
-    });
-    for (const issue of taskIssues) {
+  // The coordinator checks options and tasks exactly as it will when it runs them; building one starts nothing.
+  const coordinator =
+    tryCoordinator(coordinatorOptions, (issue) => report(optionPath(issue.field, agents), issue.message)) ??
+    tryCoordinator({ agents, baseDir }, () => {});
+  if (document && coordinator) {
+    for (const issue of coordinator.validateWorkflow(document.tasks as Task[])) {
       report(
-        ['tasks', ...(issue.index === undefined ? [] : [issue.index]), ...fieldPath(issue.field)],
+        issue.index === undefined
+          ? optionPath(issue.field, agents)
+          : ['tasks', issue.index, ...fieldPath(issue.field)],
         issue.message,
         issue.taskId,
       );
     }
   }
+  await coordinator?.close();
+  // In file order, the way a person reads and fixes them.
+  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   if (issues.length > 0 || !document) throw new WorkflowFileError(file, issues);
 
   return {
@@ -119,6 +114,20 @@ export async function loadWorkflowFile(file: string): Promise<WorkflowFile> {
         ),
       ),
   };
+}
+
+/** A coordinator for these options, or `undefined` after reporting why the options are invalid. */
+function tryCoordinator(
+  options: CoordinatorOptions,
+  report: (issue: ValidationIssue) => void,
+): AgentCoordinator | undefined {
+  try {
+    return new AgentCoordinator(options);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const issue of error.issues) report(issue);
+    return undefined;
+  }
 }
 
 function placeIssue(

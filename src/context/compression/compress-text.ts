@@ -109,7 +109,11 @@ export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'
   const query = input.query.size > 0 ? input.query : ranker.centralTerms(20);
   // Ties (units with no query term) go to earlier units: openings tend to say what a text is about.
   const scores = units.map((_, i) => ranker.score(query, i) - i * 1e-9);
-  const ranked = units.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  // Blank units are never kept: they would only spend budget on spacing.
+  const ranked = units
+    .map((_, i) => i)
+    .filter((i) => units[i]!.text.trim() !== '')
+    .sort((a, b) => scores[b]! - scores[a]!);
 
   const kept = new Set<number>();
   let estimated = 0;
