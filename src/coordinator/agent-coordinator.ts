@@ -9,7 +9,6 @@ import { registerAgents } from '../agents/agent-registry.js';
 import type { AgentSelection } from '../agents/select-agent.js';
 import { selectAgent } from '../agents/select-agent.js';
 import { validateCompressionSettings } from '../context/index.js';
-import { workflowFingerprint } from '../distributed/job-id.js';
 import type { ValidationIssue } from '../errors.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
@@ -20,6 +19,7 @@ import { buildTaskGraph } from '../graph/task-graph.js';
 import { validateTasks } from '../graph/validate-tasks.js';
 import { AgentHistory } from '../monitoring/agent-history.js';
 import type { CoordinatorEvents } from '../monitoring/events.js';
+import { fingerprintTasks } from '../monitoring/fingerprint.js';
 import { JournalResume } from '../monitoring/resume.js';
 import type { AgentStatus, CoordinatorStatus, WorkflowStatus } from '../monitoring/status.js';
 import { summarizeWorkflow } from '../monitoring/status.js';
@@ -257,19 +257,19 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     const issues = this.#validationIssues(tasks, options);
     if (issues.length > 0) throw new ValidationError(issues);
 
+    const agentTypes = tasks.map((task) => this.selectAgent(task).agentType!);
     const resume =
-      options.journal === undefined
-        ? undefined
-        : new JournalResume(
-            options.journal,
-            tasks,
-            tasks.map((task) => this.selectAgent(task).agentType!),
-          );
+      options.journal === undefined ? undefined : new JournalResume(options.journal, tasks, agentTypes);
+    // Of the whole workflow, so that a run resumed from its journal finds the jobs it had queued.
+    const workflowKey = this.#executor?.keyedByWorkflow
+      ? (resume?.fingerprints ?? fingerprintTasks(tasks, agentTypes)).workflow
+      : undefined;
     const run = this.#prepareRun(
       resume?.tasksToRun ?? tasks,
       options.failurePolicy ?? this.#options.failurePolicy,
       options,
       resume && ((index, result) => resume.record(index, result)),
+      workflowKey,
     );
     this.#activeRuns.add(run);
     this.#autopilot?.start();
@@ -296,6 +296,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     failurePolicy: FailurePolicy,
     ordering: Pick<WorkflowOptions, 'durations' | 'optimizeOrder'>,
     onResult?: WorkflowRunSetup['onResult'],
+    workflowKey?: string,
   ): WorkflowRun {
     const options = this.#options;
     const agents = tasks.map((task) => this.#agents.get(this.selectAgent(task).agentType!)!);
@@ -322,7 +323,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       : rankedOrder;
     const run: WorkflowRun = new WorkflowRun({
       workflowId: randomUUID(),
-      workflowKey: workflowFingerprint(tasks),
+      workflowKey,
       tasks,
       agents,
       timeoutsMs: tasks.map((task) => task.timeoutMs ?? options.defaultTimeoutMs),
