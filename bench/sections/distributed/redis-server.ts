@@ -62,6 +62,8 @@ export class RedisServer {
         if (output.includes('Ready to accept connections')) resolve();
       });
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+      // ENOENT: not installed (.ci/run installs Debian's redis-server package).
+      child.once('error', reject);
     });
     child.stdout!.resume();
   }
