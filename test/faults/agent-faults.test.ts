@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,23 +88,21 @@ const FAULTS: Fault[] = [
 ];
 
 const threads = new LiveThreads();
-let coordinator: AgentCoordinator;
-
-beforeAll(() => {
-  coordinator = new AgentCoordinator({
-    maxParallelAgents: 2,
-    agents: {
-      cpu: fixtureAgents.cpu!,
-      ...Object.fromEntries(FAULTS.map((fault) => [fault.name, fault.agent])),
-    },
-    // Low enough that the heap hog dies quickly; the healthy agents need far less.
-    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
-  });
-});
 afterAll(() => {
   threads.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** Node processes this test process started that are still running (worker processes, under process isolation). */
+function childProcesses(): string[] {
+  try {
+    return execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,comm='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes('node'));
+  } catch {
+    return []; // ps exits with 1 when there is no child at all
+  }
+}
 
 const healthy = (id: string, dependencies: string[] = []): Task => ({
   id,
@@ -112,16 +111,39 @@ const healthy = (id: string, dependencies: string[] = []): Task => ({
   dependencies,
 });
 
-describe('an agent that fails in every way a worker can', () => {
-  describe.each(FAULTS)('when the agent $name', (fault) => {
+const faultyTask = (id: string, fault: Fault): Task => ({
+  id,
+  agentType: fault.name,
+  context: fault.context ?? {},
+  ...(fault.timeoutMs ? { timeoutMs: fault.timeoutMs } : {}),
+});
+
+describe.each([
+  { isolation: 'thread' as const, faults: FAULTS },
+  // Worker processes take no resourceLimits: a heap hog there runs up to Node's default heap size.
+  {
+    isolation: 'process' as const,
+    faults: FAULTS.filter((fault) => fault.agent.module !== fixtureAgent('heap-hog')),
+  },
+])('an agent that fails in every way a $isolation worker can', ({ isolation, faults }) => {
+  let coordinator: AgentCoordinator;
+  beforeAll(() => {
+    coordinator = new AgentCoordinator({
+      maxParallelAgents: 2,
+      isolation,
+      agents: {
+        cpu: fixtureAgents.cpu!,
+        ...Object.fromEntries(faults.map((fault) => [fault.name, fault.agent])),
+      },
+      // Low enough that the heap hog dies quickly; the healthy agents need far less.
+      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+    });
+  });
+
+  describe.each(faults)('when the agent $name', (fault) => {
     it('fails only its own task with a readable error, and the next workflow succeeds', async () => {
       const results = await coordinator.executeWorkflow([
-        {
-          id: 'faulty',
-          agentType: fault.name,
-          context: fault.context ?? {},
-          ...(fault.timeoutMs ? { timeoutMs: fault.timeoutMs } : {}),
-        },
+        faultyTask('faulty', fault),
         healthy('sibling'),
         healthy('after-faulty', ['faulty']),
         healthy('after-sibling', ['sibling']),
@@ -136,7 +158,7 @@ describe('an agent that fails in every way a worker can', () => {
         error: expect.stringContaining('"faulty"'),
       });
 
-      // Enough tasks to need every thread, including any that replaced a dead one.
+      // Enough tasks to need every worker, including any that replaced a dead one.
       const next = await coordinator.executeWorkflow(
         Array.from({ length: 6 }, (_, index) => healthy(`next-${index}`)),
       );
@@ -145,26 +167,22 @@ describe('an agent that fails in every way a worker can', () => {
   });
 
   it('fails each faulty task alone when all of them run in one workflow', async () => {
-    const tasks: Task[] = FAULTS.flatMap((fault, index) => [
-      {
-        id: `faulty-${index}`,
-        agentType: fault.name,
-        context: fault.context ?? {},
-        ...(fault.timeoutMs ? { timeoutMs: fault.timeoutMs } : {}),
-      },
+    const tasks = faults.flatMap((fault, index) => [
+      faultyTask(`faulty-${index}`, fault),
       healthy(`healthy-${index}`),
     ]);
     const results = await coordinator.executeWorkflow(tasks);
-    FAULTS.forEach((fault, index) => {
+    faults.forEach((fault, index) => {
       expect(results[2 * index]!.status).toBe(fault.status);
       expect(results[2 * index]!.error).toMatch(fault.error);
       expect(results[2 * index + 1]!.status).toBe('completed');
     });
   });
 
-  it('leaves no worker thread behind after close()', async () => {
-    expect(threads.count).toBeGreaterThan(0);
+  it('leaves no worker behind after close()', async () => {
+    const workers = () => (isolation === 'thread' ? threads.count : childProcesses().length);
+    expect(workers()).toBeGreaterThan(0);
     await coordinator.close();
-    expect(threads.count).toBe(0);
+    expect(workers()).toBe(0);
   });
 });
