@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { calculateSpeedup } from '../../src/scheduling/speedup.js';
 import type { BurnPayload } from '../agents/burn.js';
 import burnAgent from '../agents/burn.js';
@@ -6,9 +7,9 @@ import type { BenchCase, RoundSamples } from '../harness/measure.js';
 import { measureRounds } from '../harness/measure.js';
 import type { BenchSection, BenchTable } from '../harness/section.js';
 import type { SampleSummary } from '../harness/stats.js';
-import { idealSpeedup, median, summarize, workerCounts } from '../harness/stats.js';
+import { idealSpeedup, median, roundOrder, summarize, workerCounts } from '../harness/stats.js';
 import { calibrateBurn } from '../workloads/calibrate.js';
-import { benchTasks, CONTENDERS, type ContenderName, startPool } from '../workloads/pools.js';
+import { type BenchTask, benchTasks, CONTENDERS, type ContenderName, startPool } from '../workloads/pools.js';
 
 const TASK_MS = 50;
 const SEQUENTIAL = 'main thread';
@@ -66,9 +67,13 @@ export const section: BenchSection = {
       }
     }
 
+    const coldStarts = await measureColdStarts(tasks, context.cores, context.quick ? 1 : 3, context.progress);
     const analysis = groups.map((group) => analyze(group, context.cores));
     return {
-      tables: [resultTable(analysis, taskCount, context.cores)],
+      tables: [
+        resultTable(analysis, taskCount, context.cores),
+        coldStartTable(coldStarts, taskCount, context.cores),
+      ],
       raw: {
         taskCount,
         taskMs: TASK_MS,
@@ -76,6 +81,7 @@ export const section: BenchSection = {
         calibration,
         rounds,
         groups,
+        coldStartsMs: coldStarts,
         figures: {
           speedup: {
             title: `${taskCount} independent CPU tasks of ${TASK_MS} ms`,
@@ -93,6 +99,59 @@ export const section: BenchSection = {
     };
   },
 };
+
+/**
+ * The first batch on a fresh pool, timed from the pool's creation: threads start, modules load, and
+ * whatever lingflow prepares per worker (its context engine's tokenizer) is paid here. Each contender
+ * starts alone, so no pool boots its threads while another one is being timed.
+ */
+async function measureColdStarts(
+  tasks: readonly BenchTask<BurnPayload>[],
+  workers: number,
+  repetitions: number,
+  progress: (message: string) => void,
+): Promise<Record<ContenderName, number[]>> {
+  const samples = Object.fromEntries(CONTENDERS.map((name) => [name, [] as number[]])) as Record<
+    ContenderName,
+    number[]
+  >;
+  for (let round = 0; round < repetitions; round++) {
+    for (const position of roundOrder(CONTENDERS.length, round)) {
+      const name = CONTENDERS[position]!;
+      progress(`first batch on a fresh pool: ${name}, ${round + 1}/${repetitions}`);
+      const start = performance.now();
+      const pool = startPool<BurnPayload>(name, workers, 'agents/burn');
+      try {
+        await pool.runAll(tasks);
+        samples[name].push(performance.now() - start);
+      } finally {
+        await pool.close();
+      }
+    }
+  }
+  return samples;
+}
+
+function coldStartTable(
+  samples: Record<ContenderName, number[]>,
+  taskCount: number,
+  workers: number,
+): BenchTable {
+  const piscina = median(samples.Piscina);
+  return {
+    title: `First batch of ${taskCount} tasks on a fresh pool of ${workers} workers`,
+    columns: ['pool', 'milliseconds from creation', 'against Piscina'],
+    rows: CONTENDERS.map((name) => [
+      name,
+      formatSummary(summarize(samples[name])),
+      formatFactor(median(samples[name]) / piscina),
+    ]),
+    notes: [
+      'What a program that starts a pool and runs one batch waits: thread start-up and module loading included, ' +
+        'which the warmed-up rounds above leave out.',
+    ],
+  };
+}
 
 interface ContenderAnalysis {
   summary: SampleSummary;
