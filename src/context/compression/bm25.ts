@@ -12,6 +12,10 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+const WORD = /[\p{L}\p{N}]+/gu;
+const HAS_CAMEL_CASE = /\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u;
+const CAMEL_CASE_PART = /\p{Lu}?[\p{Ll}\p{N}]+|\p{Lu}+(?!\p{Ll})/gu;
+
 /**
  * The search terms of a text: lower-cased words and identifier parts (`parseHTTPResponse` gives `parse`,
  * `http`, `response`), without stopwords and one-letter words.
@@ -19,12 +23,16 @@ const STOPWORDS = new Set(
  * @param text - Any text.
  */
 export function terms(text: string): string[] {
-  const words = text
-    .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
-    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
-    .toLowerCase()
-    .match(/[\p{L}\p{N}]+/gu);
-  return (words ?? []).filter((word) => word.length > 1 && !STOPWORDS.has(word));
+  const found: string[] = [];
+  for (const word of text.match(WORD) ?? []) {
+    const parts =
+      word.length > 2 && HAS_CAMEL_CASE.test(word) ? (word.match(CAMEL_CASE_PART) ?? [word]) : [word];
+    for (const part of parts) {
+      const term = part.toLowerCase();
+      if (term.length > 1 && !STOPWORDS.has(term)) found.push(term);
+    }
+  }
+  return found;
 }
 
 const K1 = 1.2;
