@@ -17,13 +17,17 @@ export const SECTION_FILES = [
   'distributed',
 ] as const;
 
-/** Imports every section whose compiled file exists; each exports its `BenchSection` as `section`. */
+/**
+ * Imports, in order, every section of `names` whose file exists in `directory`; each exports its
+ * `BenchSection` as `section`.
+ */
 export async function loadSections(
+  names: readonly string[] = SECTION_FILES,
   directory = new URL('../sections/', import.meta.url),
 ): Promise<BenchSection[]> {
   const sections: BenchSection[] = [];
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  for (const name of SECTION_FILES) {
+  for (const name of names) {
     const url = new URL(`${name}.${extension}`, directory);
     if (!existsSync(fileURLToPath(url))) continue;
     const module = (await import(url.href)) as { section?: BenchSection };

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../../bench/harness/args.js';
 import type { SectionFigures } from '../../bench/harness/figures.js';
 import { ganttChart } from '../../bench/harness/gantt-chart.js';
-import { loadSections } from '../../bench/harness/load-sections.js';
+import { loadSections, SECTION_FILES } from '../../bench/harness/load-sections.js';
 import { ProgressDisplay } from '../../bench/harness/progress.js';
 import type { BenchReport } from '../../bench/harness/report.js';
 import { runBench } from '../../bench/harness/run-bench.js';
@@ -219,8 +219,9 @@ describe('harness plumbing', () => {
     expect(plain.text()).toMatch(/^0:00 {2}one\n0:00 {2}two\n$/);
   });
 
-  it('finds the sections that exist, in the harness’s order', async () => {
-    const ids = (await loadSections()).map((section) => section.id);
-    expect(ids.slice(0, 3)).toEqual(['cpu-speedup', 'workflows', 'tiny-tasks']);
+  it('loads the sections that exist, in the order given, skipping those not written yet', async () => {
+    const sections = await loadSections(['tiny-tasks', 'not-written-yet', 'cpu-speedup', 'workflows']);
+    expect(sections.map((section) => section.id)).toEqual(['tiny-tasks', 'cpu-speedup', 'workflows']);
+    expect(SECTION_FILES.slice(0, 4)).toEqual(['cpu-speedup', 'workflows', 'tiny-tasks', 'dispatch']);
   });
 });
