@@ -1,16 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeCorpus, proseCorpus } from '../../bench/context/corpus.js';
-import { TokenMap } from '../../src/context/compression/token-map.js';
+import { TokenMap, UNIT_LENGTH } from '../../src/context/compression/token-map.js';
 import { getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS } from '../../src/context/types.js';
 
 describe('TokenMap', () => {
-  it('adds its per-line counts up to the exact count of real text', () => {
+  it('adds its unit counts up to the exact count of real text, with units of any length', () => {
     for (const encoding of ENCODINGS) {
       const tokenizer = getTokenizer({ encoding });
       for (const { path, text } of [...codeCorpus(), ...proseCorpus()]) {
-        expect(new TokenMap(text, tokenizer).total, path).toBe(tokenizer.count(text));
+        for (const unitLength of [1, 100, UNIT_LENGTH]) {
+          expect(new TokenMap(text, tokenizer, unitLength).total, path).toBe(tokenizer.count(text));
+        }
       }
     }
   });

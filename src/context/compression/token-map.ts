@@ -1,23 +1,32 @@
 /**
  * Exact token count of a text plus cheap estimates for any stretch of it. The text is counted once, in units
- * cut at safe piece boundaries (one per line), so the units' counts add up to the exact total, and the
+ * cut at safe piece boundaries (at line starts, about every 768 characters), so the units' counts add up to the exact total, and the
  * tokens of a stretch are estimated from the units it covers.
  *
  * @module
  */
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 
+/**
+ * Units are about this many characters long: small enough for estimates, large enough that counting them
+ * costs little more than counting the whole (each count call has a fixed cost).
+ */
+export const UNIT_LENGTH = 768;
 const STARTS_UNIT = /[^\s/]/;
 // A non-space followed by a space or tab: always a piece boundary that may be cut.
 const CUT_IN_LINE = /\S[ \t]/g;
 
 /**
- * Where units begin: at a line start if the line opens with a character that starts a new piece, else after
- * the line's first word. Both are piece boundaries where counts stay additive (see `isSafeCut`).
+ * Where units begin, about every {@link UNIT_LENGTH} characters: at a line start if the line opens with a
+ * character that starts a new piece, else after the line's first word. Both are piece boundaries where counts stay additive (see `isSafeCut`).
  */
-function unitStarts(text: string): number[] {
+function unitStarts(text: string, unitLength: number): number[] {
   const starts = [0];
-  for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) {
+  for (
+    let newline = text.indexOf('\n', unitLength - 1);
+    newline !== -1;
+    newline = text.indexOf('\n', Math.max(newline + 1, starts[starts.length - 1]! + unitLength - 1))
+  ) {
     const lineStart = newline + 1;
     if (lineStart >= text.length) break;
     if (STARTS_UNIT.test(text[lineStart]!)) {
@@ -43,12 +52,14 @@ export class TokenMap {
   /**
    * @param text - The text to measure.
    * @param tokenizer - Counts exactly.
+   * @param unitLength - Length of the units counted, default {@link UNIT_LENGTH}.
    */
   constructor(
     private readonly text: string,
     tokenizer: Tokenizer,
+    unitLength = UNIT_LENGTH,
   ) {
-    this.starts = unitStarts(text);
+    this.starts = unitStarts(text, unitLength);
     this.tokensBefore = [0];
     let total = 0;
     for (let i = 0; i < this.starts.length; i++) {
