@@ -14,6 +14,7 @@ import { executorFromOption } from '../distributed/executor-option.js';
 import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
+import { describeValue } from '../graph/validate-tasks.js';
 import type { AgentIsolation, AgentSpec, FailurePolicy, Task } from '../types.js';
 
 /** Options of `new AgentCoordinator()`. */
@@ -110,16 +111,22 @@ export function taskCompression(
 
 /** Checks the coordinator's options, reporting every problem at once, and fills in defaults. */
 export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError(
+      [{ field: 'options', message: `expected an object, got ${describeValue(options)}` }],
+      'coordinator options',
+    );
+  }
   const issues: ValidationIssue[] = [];
   const report = (field: string, message: string) => issues.push({ field, message });
   const positiveInteger = (field: string, value: unknown) => {
     if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
-      report(field, `expected a whole number of at least 1, got ${String(value)}`);
+      report(field, `expected a whole number of at least 1, got ${describeValue(value)}`);
     }
   };
   const positiveNumber = (field: string, value: unknown) => {
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-      report(field, `expected a positive number of milliseconds, got ${String(value)}`);
+      report(field, `expected a positive number of milliseconds, got ${describeValue(value)}`);
     }
   };
 
@@ -130,13 +137,16 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
   positiveNumber('retryDelayMs', options.retryDelayMs);
   const { defaultRetries } = options;
   if (defaultRetries !== undefined && !(Number.isInteger(defaultRetries) && defaultRetries >= 0)) {
-    report('defaultRetries', `expected a whole number of at least 0, got ${String(defaultRetries)}`);
+    report('defaultRetries', `expected a whole number of at least 0, got ${describeValue(defaultRetries)}`);
   }
   if (options.failurePolicy !== undefined && !POLICIES.includes(options.failurePolicy)) {
-    report('failurePolicy', `expected 'continue' or 'fail-fast', got ${String(options.failurePolicy)}`);
+    report(
+      'failurePolicy',
+      `expected 'continue' or 'fail-fast', got ${describeValue(options.failurePolicy)}`,
+    );
   }
   if (options.isolation !== undefined && !ISOLATIONS.includes(options.isolation)) {
-    report('isolation', `expected 'thread' or 'process', got ${String(options.isolation)}`);
+    report('isolation', `expected 'thread' or 'process', got ${describeValue(options.isolation)}`);
   }
   const agents = options.agents ?? {};
   if (typeof agents !== 'object' || agents === null)
@@ -150,10 +160,13 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
       report(`agents.${name}.module`, 'expected a module path or URL');
     }
     if (spec.kind !== undefined && spec.kind !== 'cpu' && spec.kind !== 'io') {
-      report(`agents.${name}.kind`, `expected 'cpu' or 'io', got ${String(spec.kind)}`);
+      report(`agents.${name}.kind`, `expected 'cpu' or 'io', got ${describeValue(spec.kind)}`);
     }
     if (spec.isolation !== undefined && !ISOLATIONS.includes(spec.isolation)) {
-      report(`agents.${name}.isolation`, `expected 'thread' or 'process', got ${String(spec.isolation)}`);
+      report(
+        `agents.${name}.isolation`,
+        `expected 'thread' or 'process', got ${describeValue(spec.isolation)}`,
+      );
     }
   }
   const compressionOptions = {
@@ -166,8 +179,20 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
   for (const { field, message } of validateCompressionSettings(compressionOptions, '')) {
     report(field === 'backend' ? 'tokenizer' : field, message);
   }
-  if (options.defaultAgent !== undefined && !Object.hasOwn(agents, options.defaultAgent)) {
-    report('defaultAgent', `unknown agent "${options.defaultAgent}"`);
+  const { defaultAgent, baseDir, resourceLimits } = options as Record<string, unknown>;
+  if (defaultAgent !== undefined && typeof defaultAgent !== 'string')
+    report('defaultAgent', `expected an agent name, got ${describeValue(defaultAgent)}`);
+  else if (defaultAgent !== undefined && !Object.hasOwn(agents, defaultAgent)) {
+    report('defaultAgent', `unknown agent "${defaultAgent}"`);
+  }
+  if (baseDir !== undefined && typeof baseDir !== 'string')
+    report('baseDir', `expected a directory path, got ${describeValue(baseDir)}`);
+  for (const [field, value] of [
+    ['executor', options.executor],
+    ['resourceLimits', resourceLimits],
+  ] as const) {
+    if (value !== undefined && (typeof value !== 'object' || value === null))
+      report(field, `expected an object, got ${describeValue(value)}`);
   }
   if (issues.length > 0) throw new ValidationError(issues, 'coordinator options');
 

@@ -189,7 +189,10 @@ function checkDependencies(
   });
 }
 
-/** A short description of a bad value for error messages, without echoing huge inputs. */
+/**
+ * A short description of a bad value for error messages, without echoing huge inputs, and safe on any
+ * value (`String()` throws on objects without a usable `toString`).
+ */
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -198,3 +201,5 @@ function describe(value: unknown): string {
     return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   return typeof value === 'object' ? 'an object' : typeof value;
 }
+
+export { describe as describeValue };
