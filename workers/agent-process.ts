@@ -27,6 +27,8 @@ function send(message: ProcessHostMessage): void {
 export default async function runAgentProcessTask({ key, ...job }: ProcessRequest): Promise<WorkerResponse> {
   const abort = new AbortController();
   running.set(key, abort);
+  // The parent holds back a stop notice until it hears this, so the notice always finds the task here.
+  send({ type: 'lingflow:started', key });
   try {
     return await runAgent({
       ...job,

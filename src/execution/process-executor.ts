@@ -6,7 +6,7 @@ import {
   jobOf,
   type TaskExecutor,
 } from './executor.js';
-import type { ProcessAbortNotice, ProcessRequest } from './process-protocol.js';
+import type { ProcessAbortNotice, ProcessHostMessage, ProcessRequest } from './process-protocol.js';
 import { isProcessHostMessage } from './process-protocol.js';
 import type { WorkerResponse } from './protocol.js';
 import { superviseAttempt } from './supervise-attempt.js';
@@ -36,8 +36,8 @@ export class ProcessExecutor implements TaskExecutor {
   readonly #options: ProcessExecutorOptions;
   readonly #cpuPool: Tinypool;
   #ioPool: Tinypool | undefined;
-  /** Hooks of running attempts by request key: a process's IPC messages name their attempt. */
-  readonly #hooks = new Map<string, InvocationHooks>();
+  /** Attempts under way by request key: a process's IPC messages name their attempt. */
+  readonly #attempts = new Map<string, ProcessAttempt>();
   #nextKey = 0;
 
   constructor(options: ProcessExecutorOptions) {
@@ -49,25 +49,23 @@ export class ProcessExecutor implements TaskExecutor {
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
     return superviseAttempt(invocation, hooks, () => {
       const key = String(++this.#nextKey);
-      this.#hooks.set(key, hooks);
+      const attempt = new ProcessAttempt(key, hooks, () => this.#attempts.delete(key));
+      this.#attempts.set(key, attempt);
       const cooperative = invocation.agent.kind === 'io';
       const request: ProcessRequest = { key, ...jobOf(invocation) };
-      // Tinypool hands us a sender to the very process that got the task once it is dispatched.
-      let sendToProcess: ((message: ProcessAbortNotice) => void) | undefined;
       return {
         start: (stop) =>
           (cooperative ? this.#ioPoolForUse() : this.#cpuPool).run(request, {
             channel: {
-              onMessage: (send) => {
-                sendToProcess = send;
-              },
+              // Tinypool hands over a sender to the very process that got the task, once it is dispatched.
+              onMessage: (send) => attempt.reachedBy(send),
               postMessage: (message: unknown) => this.#route(message),
             },
             // A CPU agent's process is killed on abort; an I/O process is only asked to stop the agent.
             signal: cooperative ? undefined : stop,
           }) as Promise<WorkerResponse>,
-        notifyAbort: (reason) => sendToProcess?.({ type: 'lingflow:abort', key, reason }),
-        close: () => this.#hooks.delete(key),
+        notifyAbort: (reason) => attempt.stop(reason),
+        close: () => attempt.close(),
       };
     });
   }
@@ -76,12 +74,9 @@ export class ProcessExecutor implements TaskExecutor {
     await Promise.all([this.#cpuPool.destroy(), this.#ioPool?.destroy()]);
   }
 
-  /** Delivers a process's progress or log line to the attempt it names; stray output is dropped. */
+  /** Delivers a process's message to the attempt it names; stray output is dropped. */
   #route(message: unknown): void {
-    if (!isProcessHostMessage(message)) return;
-    const hooks = this.#hooks.get(message.key);
-    if (message.type === 'lingflow:progress') hooks?.onProgress?.(message.update);
-    else hooks?.onLog?.(message.entry);
+    if (isProcessHostMessage(message)) this.#attempts.get(message.key)?.receive(message);
   }
 
   #ioPoolForUse(): Tinypool {
@@ -107,5 +102,58 @@ export class ProcessExecutor implements TaskExecutor {
       ),
       ...(this.#options.execArgv ? { execArgv: this.#options.execArgv } : {}),
     });
+  }
+}
+
+/**
+ * One attempt's side of the IPC conversation. A stop notice is held back until the process has said the
+ * task started: sent earlier, it could reach a process still loading its modules, where no one listens yet.
+ * So an attempt the caller has closed lingers until its held-back notice is sent.
+ */
+class ProcessAttempt {
+  readonly #key: string;
+  readonly #hooks: InvocationHooks;
+  readonly #forget: () => void;
+  #send: ((notice: ProcessAbortNotice) => void) | undefined;
+  #started = false;
+  #closed = false;
+  #stopReason: string | undefined;
+
+  constructor(key: string, hooks: InvocationHooks, forget: () => void) {
+    this.#key = key;
+    this.#hooks = hooks;
+    this.#forget = forget;
+  }
+
+  /** The caller is done with the attempt: no more progress or logs; only a held-back stop may still go. */
+  close(): void {
+    this.#closed = true;
+    if (this.#stopReason === undefined || this.#started) this.#forget();
+  }
+
+  /** Tinypool dispatched the task: `send` reaches its process. */
+  reachedBy(send: (notice: ProcessAbortNotice) => void): void {
+    this.#send = send;
+  }
+
+  stop(reason: string): void {
+    this.#stopReason = reason;
+    this.#flushStop();
+  }
+
+  receive(message: ProcessHostMessage): void {
+    if (message.type === 'lingflow:started') {
+      this.#started = true;
+      this.#flushStop();
+      if (this.#closed) this.#forget();
+    } else if (this.#closed) return;
+    else if (message.type === 'lingflow:progress') this.#hooks.onProgress?.(message.update);
+    else this.#hooks.onLog?.(message.entry);
+  }
+
+  #flushStop(): void {
+    if (this.#started && this.#stopReason !== undefined) {
+      this.#send?.({ type: 'lingflow:abort', key: this.#key, reason: this.#stopReason });
+    }
   }
 }

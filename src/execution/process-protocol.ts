@@ -6,8 +6,12 @@ export interface ProcessRequest extends AgentJob {
   key: string;
 }
 
-/** A host-channel call from a worker process, sent over IPC. */
+/**
+ * What a worker process tells its parent over IPC about one attempt: that it started (from then on a stop
+ * notice reaches it), and its progress and log lines.
+ */
 export type ProcessHostMessage =
+  | { type: 'lingflow:started'; key: string }
   | { type: 'lingflow:progress'; key: string; update: ProgressUpdate }
   | { type: 'lingflow:log'; key: string; entry: AgentLogEntry };
 
@@ -18,10 +22,10 @@ export interface ProcessAbortNotice {
   reason: string;
 }
 
-/** Whether an IPC message is a host-channel call from a worker process. */
+/** Whether an IPC message is about an attempt, from a worker process. */
 export function isProcessHostMessage(message: unknown): message is ProcessHostMessage {
   const type = (message as { type?: unknown } | null)?.type;
-  return type === 'lingflow:progress' || type === 'lingflow:log';
+  return type === 'lingflow:started' || type === 'lingflow:progress' || type === 'lingflow:log';
 }
 
 /** Whether an IPC message asks an agent to stop. */

@@ -1,3 +1,6 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentCoordinator, type TaskLogEvent, type TaskProgressEvent } from 'lingflow';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +85,29 @@ describe("isolation: 'process'", () => {
       signal: controller.signal,
     });
     expect(spun).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('stops an I/O agent in a shared process through ctx.signal when it times out', async () => {
+    coordinator = new AgentCoordinator({
+      isolation: 'process',
+      agents: {
+        waiter: { module: fileURLToPath(new URL('./fixtures/await-abort.js', import.meta.url)), kind: 'io' },
+      },
+    });
+    const reasonFile = join(tmpdir(), `lingflow-abort-${process.pid}.txt`);
+    try {
+      const [waited] = await coordinator.executeWorkflow([
+        { id: 'waits', agentType: 'waiter', timeoutMs: 200, context: { reasonFile } },
+      ]);
+      expect(waited).toMatchObject({ status: 'timed_out' });
+      // The abort notice crossed the IPC channel to the agent, which was not killed but asked to stop.
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(reasonFile) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(readFileSync(reasonFile, 'utf8')).toBe('timed out after 200 ms');
+    } finally {
+      rmSync(reasonFile, { force: true });
+    }
   });
 
   it('runs only the agents that ask for it in processes when the coordinator uses threads', async () => {
