@@ -6,6 +6,7 @@ import {
   ftruncateSync,
   openSync,
   readFileSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -67,6 +68,12 @@ export class WorkflowJournal {
    */
   static open(path: string, workflow: string): WorkflowJournal {
     const existed = existsSync(path);
+    // A device or FIFO could be read forever (/dev/zero) or block; a directory cannot be appended to.
+    if (existed && !statSync(path).isFile()) {
+      throw new JournalError(path, [
+        'not a regular file (a journal is a file lingflow creates and appends to)',
+      ]);
+    }
     const contents: JournalContents = existed ? readJournal(path) : { completed: new Map(), soundLength: 0 };
     const fd = openSync(path, 'a');
     try {

@@ -120,3 +120,12 @@ describe('WorkflowJournal', () => {
     expect(headers).toEqual(['workflow-1', 'workflow-2']);
   });
 });
+
+describe('WorkflowJournal on paths that are not files', () => {
+  it('refuses a device or a directory without reading or writing it', () => {
+    for (const path of ['/dev/zero', '/dev/null', scratch]) {
+      expect(() => WorkflowJournal.open(path, 'workflow-1')).toThrow(JournalError);
+      expect(() => WorkflowJournal.open(path, 'workflow-1')).toThrow(/not a regular file/);
+    }
+  });
+});
