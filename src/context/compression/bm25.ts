@@ -24,12 +24,16 @@ const CAMEL_CASE_PART = /\p{Lu}?[\p{Ll}\p{N}]+|\p{Lu}+(?!\p{Ll})/gu;
  */
 export function terms(text: string): string[] {
   const found: string[] = [];
+  const keep = (term: string): void => {
+    if (term.length > 1 && !STOPWORDS.has(term)) found.push(term);
+  };
   for (const word of text.match(WORD) ?? []) {
-    const parts =
-      word.length > 2 && HAS_CAMEL_CASE.test(word) ? (word.match(CAMEL_CASE_PART) ?? [word]) : [word];
-    for (const part of parts) {
-      const term = part.toLowerCase();
-      if (term.length > 1 && !STOPWORDS.has(term)) found.push(term);
+    const lower = word.toLowerCase();
+    // Only words with a capital after their first letter can be camel case; most words are cheaper to test so.
+    if (word.length > 2 && word.slice(1) !== lower.slice(1) && HAS_CAMEL_CASE.test(word)) {
+      for (const part of word.match(CAMEL_CASE_PART) ?? [word]) keep(part.toLowerCase());
+    } else {
+      keep(lower);
     }
   }
   return found;

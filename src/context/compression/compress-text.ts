@@ -9,8 +9,10 @@ import { Bm25, terms } from './bm25.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
 import { truncateToBudget } from './truncate.js';
 
+// The first fill aims this far below the budget, as estimates err both ways and trimming costs a recount.
+const FIRST_FILL = 0.98;
 // A second filling pass is worth its exact count only when at least this much of the budget is unused.
-const REFILL_BELOW = 0.97;
+const REFILL_BELOW = 0.95;
 
 interface TextUnit {
   start: number;
@@ -145,7 +147,7 @@ export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'
     }
   };
 
-  fill(budget);
+  fill(Math.floor(budget * FIRST_FILL));
   strategies.push(kind === 'log' ? 'log:bm25-extract' : 'prose:bm25-extract');
   let result = render();
   let tokens = tokenizer.count(result);
