@@ -1,18 +1,18 @@
-import { compressContext } from 'lingflow';
+import { compressContext, countTokens } from 'lingflow';
 import { analyseSource, readSource } from './lib/source-files.js';
 
 /**
- * The "review" agent: reads the files an implementation task produced (`context.files`, usually manifests)
- * and every source file they list, and reviews them: undocumented exports, TODOs, overlong lines, and how
- * far the context engine can compress each file for a reviewer model (`context.ratio`, default 0.3) with
- * the review's focus (`task.description`) as the query.
+ * The "review" agent: reads the files an implementation task produced (`context.files`): every source file
+ * its manifests (`.json`) list, and its outlines (other files). It reviews the sources (undocumented exports,
+ * TODOs, overlong lines, and how far the context engine compresses each for a reviewer model, to
+ * `context.ratio`, default 0.3, focused on `task.description`) and counts the outlines' tokens.
  */
 export default async function review(task, ctx) {
   const { files, ratio = 0.3, maxLineLength = 120 } = task.context;
-  const sources = files.flatMap((file) => {
-    const text = readSource(file);
-    return file.endsWith('.json') ? JSON.parse(text).files.map((entry) => entry.path) : [file];
-  });
+  const manifests = files.filter((file) => file.endsWith('.json'));
+  const outlines = files.filter((file) => !file.endsWith('.json'));
+  const sources = manifests.flatMap((file) => JSON.parse(readSource(file)).files.map((entry) => entry.path));
+  const outlineTokens = outlines.reduce((sum, file) => sum + countTokens(readSource(file)), 0);
   const findings = [];
   let originalTokens = 0;
   let keptTokens = 0;
@@ -29,5 +29,5 @@ export default async function review(task, ctx) {
     keptTokens += compressed.keptTokens;
     ctx.reportProgress((i + 1) / sources.length, path);
   }
-  return { reviewed: sources.length, findings, originalTokens, keptTokens };
+  return { reviewed: sources.length, findings, originalTokens, keptTokens, outlineTokens };
 }

@@ -12,8 +12,8 @@ export interface RunTotals {
 
 /**
  * The table printed when a run ends: one row per task in input order (status, agent, attempts, time,
- * worker), the reasons of those that did not complete, and the totals with the speedup over running the
- * same tasks one after another.
+ * worker), the reasons of those that did not complete, and the totals: wall time, and task time (the time
+ * the same tasks would take one after another) as a multiple of it.
  */
 export function formatSummary(
   results: readonly TaskResult[],
@@ -59,7 +59,7 @@ export function formatSummary(
     ...table,
     ...(problems.length > 0 ? ['', 'Did not complete:', ...problems] : []),
     '',
-    `${verdict} in ${formatDuration(totals.wallMs)} · task time ${formatDuration(taskTimeMs)} · ${speedup.toFixed(2)}× parallel speedup${onWorkers}`,
+    `${verdict} in ${formatDuration(totals.wallMs)} · ${formatDuration(taskTimeMs)} of task time, ${speedup.toFixed(2)}× the wall time${onWorkers}`,
     '',
   ].join('\n');
 }
