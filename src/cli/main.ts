@@ -14,6 +14,10 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// The live display hides the cursor while it draws; however the process ends, the terminal gets it back.
+process.on('exit', () => {
+  if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');
+});
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

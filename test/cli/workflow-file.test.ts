@@ -1,4 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadWorkflowFile, WorkflowFileError } from 'lingflow';
@@ -55,9 +57,16 @@ describe('workflow files', () => {
   });
 
   it('points at syntax errors in YAML and JSON, names cycles, and says when the file is missing', async () => {
-    const yaml = await problemsOf(fixture('broken-syntax.yaml'));
+    // Written here rather than kept as fixtures: the repository's linter parses YAML and JSON files too.
+    const folder = await mkdtemp(join(tmpdir(), 'lingflow-syntax-'));
+    const brokenYaml = join(folder, 'broken.yaml');
+    const brokenJson = join(folder, 'broken.json');
+    await writeFile(brokenYaml, 'name: broken\ntasks:\n  - id: a\n    context: { x: [1, 2\n  - id: b\n');
+    await writeFile(brokenJson, '{\n  "tasks": [\n    { "id": "a", }\n  ]\n}\n');
+    const yaml = await problemsOf(brokenYaml);
     expect(yaml.issues[0]).toMatchObject({ line: 5, message: expect.stringContaining('not valid YAML') });
-    const json = await problemsOf(fixture('broken-syntax.json'));
+    const json = await problemsOf(brokenJson);
+    await rm(folder, { recursive: true });
     expect(json.issues[0]).toMatchObject({
       line: 3,
       column: 18,
