@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { countTokens } from 'lingflow';
 import { describe, expect, it } from 'vitest';
 import { runLingflow } from './lingflow-process.js';
@@ -53,5 +55,39 @@ describe('lingflow count, compress and plan', () => {
     expect(run.stdout).toMatch(/^ +3 +4\.00s +2\.25× +75% +← recommended/m);
     expect(run.stdout).toContain('Sequential 9.00s · critical path 4.00s');
     expect(run.stdout).toContain('Recommended: 3 workers');
+  });
+
+  it('plans with durations from a map or from the trace of an earlier run', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'lingflow-plan-'));
+    const map = join(folder, 'durations.json');
+    const trace = join(folder, 'run.trace.json');
+    // setup-3 is slow, but nothing waits for it: with two workers it runs beside the chain.
+    await writeFile(map, JSON.stringify({ 'setup-3': 6000 }));
+    const slice = (name: string, dur: number) => ({
+      name,
+      ph: 'X',
+      pid: 1,
+      tid: 1,
+      ts: 0,
+      dur,
+      args: { status: 'completed' },
+    });
+    await writeFile(
+      trace,
+      JSON.stringify({ traceEvents: [slice('setup-3', 6_000_000), slice('impl-1', 500_000)] }),
+    );
+    try {
+      const [fromMap, fromTrace] = await Promise.all([
+        runLingflow(['plan', 'examples/mixed-workflow.yaml', '--workers', '1,2', '--durations', map]),
+        runLingflow(['plan', 'examples/mixed-workflow.yaml', '--workers', '2', '--durations', trace]),
+      ]);
+      expect(fromMap.code).toBe(0);
+      expect(fromMap.stdout).toContain('Sequential 14.0s · critical path 6.00s');
+      expect(fromMap.stdout).toMatch(/^ +2 +7\.00s +2\.00× +100%/m);
+      expect(fromTrace.code).toBe(0);
+      expect(fromTrace.stdout).toContain('Sequential 13.5s · critical path 6.00s');
+    } finally {
+      await rm(folder, { recursive: true });
+    }
   });
 });
