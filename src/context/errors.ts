@@ -56,11 +56,6 @@ export class TokenLimitError extends ContextEngineError {
     this.maxTokens = details.maxTokens;
   }
 
-  /** A copy naming the task, for callers that learn the task only after the error was raised. */
-  forTask(taskId: string): TokenLimitError {
-    return new TokenLimitError({ ...this.details(), taskId });
-  }
-
   /** The details this error was made from. */
   details(): TokenLimitDetails {
     return {
