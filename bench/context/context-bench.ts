@@ -264,19 +264,3 @@ export function contextBenchTables(report: ContextBenchReport): BenchTable[] {
     },
   ];
 }
-
-/** The bench's figures as Markdown. */
-export function formatContextBench(report: ContextBenchReport): string {
-  return contextBenchTables(report)
-    .map((table) =>
-      [
-        `### ${table.title}`,
-        '',
-        `| ${table.columns.join(' | ')} |`,
-        `|${table.columns.map(() => ' --- |').join('')}`,
-        ...table.rows.map((row) => `| ${row.join(' | ')} |`),
-        ...(table.notes ?? []).map((note) => `\n${note}`),
-      ].join('\n'),
-    )
-    .join('\n\n');
-}
