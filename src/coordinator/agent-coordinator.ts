@@ -268,7 +268,13 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       resume?.tasksToRun ?? tasks,
       options.failurePolicy ?? this.#options.failurePolicy,
       options,
-      resume && ((index, result) => resume.record(index, result)),
+      resume &&
+        ((index, result) => {
+          const failure = resume.record(index, result);
+          // Deferred: the result is being settled inside the scheduler right now.
+          if (failure !== undefined)
+            queueMicrotask(() => run.abort(`the journal could not be written (${failure})`));
+        }),
       workflowKey,
     );
     this.#activeRuns.add(run);

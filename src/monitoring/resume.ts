@@ -19,6 +19,7 @@ export class JournalResume {
   readonly #resumed: (TaskResult | undefined)[];
   /** Input index of each task to run. */
   readonly #toRun: number[] = [];
+  #writeFailed = false;
 
   /**
    * Opens (or creates) the journal at `path` for these validated tasks.
@@ -51,9 +52,21 @@ export class JournalResume {
     return this.#resumed.length - this.#toRun.length;
   }
 
-  /** Records the final result of task `runIndex` of {@link tasksToRun}, durably. */
-  record(runIndex: number, result: TaskResult): void {
-    this.#journal.record(this.fingerprints.tasks[this.#toRun[runIndex]!]!, result);
+  /**
+   * Records the final result of task `runIndex` of {@link tasksToRun}, durably.
+   *
+   * @returns The error, the first time a write fails (disk full, file too large): the caller should stop
+   *   the run, since results from then on could not be resumed. Later results are not written.
+   */
+  record(runIndex: number, result: TaskResult): unknown {
+    if (this.#writeFailed) return undefined;
+    try {
+      this.#journal.record(this.fingerprints.tasks[this.#toRun[runIndex]!]!, result);
+      return undefined;
+    } catch (error) {
+      this.#writeFailed = true;
+      return error;
+    }
   }
 
   /** All results in input order: the recorded ones, and those of this run in place of the rest. */

@@ -20,12 +20,19 @@ interface ChildRun {
   stderr: string;
 }
 
-/** Runs the workflow script in a child process; with `killAfter`, SIGKILLs it once that many tasks finished. */
-function runChild(journal: string, trace: string, killAfter?: number): Promise<ChildRun> {
-  const child = spawn(process.execPath, [script, journal], {
-    env: { ...process.env, LINGFLOW_TRACE: trace },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Runs the workflow script in a child process; with `killAfter`, SIGKILLs it once that many tasks finished;
+ * with `maxFileKb`, no file it writes may grow beyond that (the shell's `ulimit -f`), as on a full disk.
+ */
+function runChild(journal: string, trace: string, killAfter?: number, maxFileKb?: number): Promise<ChildRun> {
+  const command = [process.execPath, script, journal];
+  const child = spawn(
+    maxFileKb === undefined ? command[0]! : 'bash',
+    maxFileKb === undefined
+      ? command.slice(1)
+      : ['-c', `ulimit -f ${maxFileKb} && exec "$@"`, 'bash', ...command],
+    { env: { ...process.env, LINGFLOW_TRACE: trace }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const run: ChildRun = { finished: [], signal: null, code: null, stderr: '' };
   let pending = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -87,5 +94,27 @@ describe('resume after a crash', () => {
     const third = await runChild(journal, thirdTrace);
     expect(third.results!.every((result) => result.resumed && result.status === 'completed')).toBe(true);
     expect(traced(thirdTrace)).toEqual([]);
+  });
+
+  it('stops the run with a readable reason when the journal cannot be written, and resumes from it later', async () => {
+    const journal = join(scratch, 'full-disk.journal');
+    const first = await runChild(journal, join(scratch, 'full-disk-1.trace'), undefined, 2);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const completed = first.results!.filter((result) => result.status === 'completed');
+    const stopped = first.results!.filter((result) => result.status !== 'completed');
+    expect(completed.length).toBeGreaterThan(0);
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const result of stopped) {
+      expect(result.status).toBe('cancelled');
+      expect(result.error).toMatch(/the journal could not be written \(.*(EFBIG|too large)/);
+    }
+
+    const second = await runChild(journal, join(scratch, 'full-disk-2.trace'));
+    expect(second.results!.every((result) => result.status === 'completed')).toBe(true);
+    const resumed = second.results!.filter((result) => result.resumed).map((result) => result.taskId);
+    // Every result written before the disk filled up is resumed; the one whose write failed is not.
+    expect(resumed.length).toBe(completed.length - 1);
+    for (const id of resumed) expect(completed.map((result) => result.taskId)).toContain(id);
   });
 });
