@@ -34,8 +34,14 @@ export interface BenchPool<Payload extends Record<string, unknown>> {
 /** The names of the contenders, in the order tables list them. */
 export const CONTENDERS = ['lingflow', 'Piscina', 'Tinypool'] as const;
 
-/** One of {@link CONTENDERS}. */
-export type ContenderName = (typeof CONTENDERS)[number];
+/**
+ * lingflow with context compression switched off (`enableCompression: false`), to show what the default
+ * compression pass costs each task.
+ */
+export const LINGFLOW_UNCOMPRESSED = 'lingflow, compression off';
+
+/** One of {@link CONTENDERS}, or {@link LINGFLOW_UNCOMPRESSED}. */
+export type ContenderName = (typeof CONTENDERS)[number] | typeof LINGFLOW_UNCOMPRESSED;
 
 /**
  * Starts one contender with `workers` threads running the agent module `agent` (e.g. `agents/burn`).
@@ -50,10 +56,12 @@ export function startPool<Payload extends Record<string, unknown>>(
 ): BenchPool<Payload> {
   const module = benchModuleUrl(agent);
   switch (name) {
-    case 'lingflow': {
+    case 'lingflow':
+    case LINGFLOW_UNCOMPRESSED: {
       const coordinator = new AgentCoordinator({
         maxParallelAgents: workers,
         agents: { [BENCH_AGENT]: { module, kind: 'cpu' } },
+        ...(name === LINGFLOW_UNCOMPRESSED ? { enableCompression: false } : {}),
       });
       return {
         name,
