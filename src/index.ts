@@ -9,6 +9,7 @@ export type { AgentContext, AgentHandler } from './agents/agent-context.js';
 export type { AgentSelection } from './agents/select-agent.js';
 export type {
   BulkCountOptions,
+  CacheStats,
   CompressedContext,
   CompressionSettings,
   CompressOptions,
