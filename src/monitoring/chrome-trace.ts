@@ -25,26 +25,36 @@ export interface AttemptHistory {
 
 /**
  * The attempts of one finished run as trace spans, read back from the coordinator's per-agent history
- * (which knows the worker of each attempt). `runStartedAt` is `Date.now()` just before the run began:
- * attempts of earlier runs started before it and are left out, and times become milliseconds since it.
+ * (which knows the worker of each attempt). `runStartedAt` is `Date.now()` just before the run began;
+ * times become milliseconds since it. An attempt belongs to the run when it started after that and ended
+ * no later than its task's result, so runs before and after it (even of the same task ids) are left out.
  *
- * @param results - The run's results, which say which agent type ran each task.
+ * @param results - The run's results, in the order of `tasks`: they say which agent ran each task and
+ * when it finished.
  */
 export function traceSpansFromHistory(
   history: AttemptHistory,
   tasks: readonly Pick<Task, 'id' | 'dependencies'>[],
-  results: readonly Pick<TaskResult, 'agentType'>[],
+  results: readonly Pick<TaskResult, 'agentType' | 'finishedAt'>[],
   runStartedAt: number,
 ): TraceSpan[] {
-  const dependenciesOf = new Map(tasks.map((task) => [task.id, task.dependencies ?? []]));
+  const taskOf = new Map(
+    tasks.map((task, index) => [
+      task.id,
+      {
+        dependencies: task.dependencies ?? [],
+        finishedAt: results[index]?.finishedAt ?? Number.POSITIVE_INFINITY,
+      },
+    ]),
+  );
   const agentTypes = new Set(
     results.flatMap((result) => (result.agentType === undefined ? [] : [result.agentType])),
   );
   const spans: TraceSpan[] = [];
   for (const agentType of agentTypes) {
     for (const record of history.getAgentHistory(agentType)) {
-      const dependencies = dependenciesOf.get(record.taskId);
-      if (dependencies === undefined || record.startedAt < runStartedAt) continue;
+      const task = taskOf.get(record.taskId);
+      if (!task || record.startedAt < runStartedAt || record.finishedAt > task.finishedAt) continue;
       const startMs = record.startedAt - runStartedAt;
       spans.push({
         taskId: record.taskId,
@@ -55,7 +65,7 @@ export function traceSpansFromHistory(
         endMs: startMs + record.durationMs,
         status: record.status,
         attempt: record.attempt,
-        dependencies,
+        dependencies: task.dependencies,
       });
     }
   }

@@ -90,17 +90,23 @@ describe('traceSpansFromHistory', () => {
     impl: [
       record('a', 900),
       record('a', 1000),
+      // The same task in a later run: it ends after this run's result for it.
+      record('a', 1100),
       record('other-run', 1001),
       record('b', 1020, { attempt: 2, status: 'failed', success: false }),
     ],
     test: [record('c', 1040, { workerId: undefined })],
   };
 
-  it('keeps this run’s attempts of these tasks, timed from the run’s start, with their dependencies', () => {
+  it('keeps only this run’s attempts of these tasks, timed from the run’s start, with their dependencies', () => {
     const spans = traceSpansFromHistory(
       { getAgentHistory: (type) => history[type] ?? [] },
       [{ id: 'a' }, { id: 'b', dependencies: ['a'] }, { id: 'c', dependencies: ['b'] }],
-      [{ agentType: 'impl' }, { agentType: 'impl' }, { agentType: 'test' }],
+      [
+        { agentType: 'impl', finishedAt: 1013 },
+        { agentType: 'impl', finishedAt: 1034 },
+        { agentType: 'test', finishedAt: 1053 },
+      ],
       1000,
     );
     expect(spans).toEqual([
