@@ -142,7 +142,7 @@ export function markdownTable(table: BenchTable): string[] {
     `**${table.title}**`,
     '',
     `| ${table.columns.map(cell).join(' | ')} |`,
-    `| ${table.columns.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${table.columns.map((_, column) => (isTextColumn(table, column) ? '---' : '---:')).join(' | ')} |`,
     ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ];
   if (table.notes && table.notes.length > 0) lines.push('', ...table.notes.map((note) => `- ${note}`));
@@ -158,7 +158,7 @@ export function textTable(table: BenchTable): string[] {
   const render = (row: string[]) =>
     row
       .map((value, column) =>
-        column === 0 ? value.padEnd(widths[column]!) : value.padStart(widths[column]!),
+        isTextColumn(table, column) ? value.padEnd(widths[column]!) : value.padStart(widths[column]!),
       )
       .join('  ');
   return [
@@ -168,6 +168,11 @@ export function textTable(table: BenchTable): string[] {
     ...cells.slice(1).map(render),
     ...(table.notes ?? []).map((note) => `  • ${note}`),
   ];
+}
+
+/** Names (the first column, and any column with words) align left; figures align right. */
+function isTextColumn(table: BenchTable, column: number): boolean {
+  return column === 0 || table.rows.some((row) => /^[A-Za-z]/.test(String(row[column] ?? '')));
 }
 
 function formatLoad(load: number[]): string {

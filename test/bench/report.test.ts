@@ -8,6 +8,7 @@ import { ganttChart } from '../../bench/harness/gantt-chart.js';
 import { loadSections, SECTION_FILES } from '../../bench/harness/load-sections.js';
 import { ProgressDisplay } from '../../bench/harness/progress.js';
 import type { BenchReport } from '../../bench/harness/report.js';
+import { markdownTable, textTable } from '../../bench/harness/report.js';
 import { runBench } from '../../bench/harness/run-bench.js';
 import type { BenchContext, BenchSection } from '../../bench/harness/section.js';
 import { speedupChart } from '../../bench/harness/speedup-chart.js';
@@ -161,6 +162,21 @@ describe('runBench and the report files', () => {
     expect(summary).toMatch(/\nworkers +median +speedup\n─+ +─+ +─+\n1 +812 \(805–830\) +0\.98×\n/);
     expect(summary).toContain('FAILED: Error: section exploded');
     expect(progress.text()).toContain('[1/2 synthetic] working');
+  });
+});
+
+describe('tables', () => {
+  it('aligns names left and figures right, in Markdown and on the terminal', () => {
+    const table = {
+      title: 'Mixed',
+      columns: ['workflow', 'scheduling', 'makespan'],
+      rows: [
+        ['guide', 'as given', '368 (364–371)'],
+        ['layered DAG', 'known durations', '509 (509–528)'],
+      ],
+    };
+    expect(markdownTable(table)[3]).toBe('| --- | --- | ---: |');
+    expect(textTable(table)[3]).toBe('guide        as given         368 (364–371)');
   });
 });
 
