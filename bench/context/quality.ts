@@ -13,6 +13,7 @@ import { compressContext } from '../../src/context/compress-context.js';
 import { parserFor } from '../../src/context/compression/code-outline.js';
 import { truncateToBudget } from '../../src/context/compression/truncate.js';
 import { getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
+import { seededRandom } from '../../src/scheduling/seeded-random.js';
 import { type CorpusDocument, codeCorpus, proseCorpus } from './corpus.js';
 
 /** How a context is reduced: the engine, or a baseline. */
@@ -30,18 +31,6 @@ export interface QualityResult {
   score: number;
   /** Needles or signatures tried. */
   trials: number;
-}
-
-/** A small deterministic generator (mulberry32), so that runs can be compared. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -130,7 +119,7 @@ export async function needleRetention(options: {
   trials: number;
   seed?: number;
 }): Promise<QualityResult> {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const documents = proseCorpus();
   let kept = 0;
   let originalTokens = 0;
@@ -215,7 +204,7 @@ export async function identifierRecall(options: {
   method: ReductionMethod;
   seed?: number;
 }): Promise<QualityResult> {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   let found = 0;
   let total = 0;
   let originalTokens = 0;

@@ -2,6 +2,7 @@ import { criticalPathLength } from '../../src/graph/ranks.js';
 import { buildTaskGraph } from '../../src/graph/task-graph.js';
 import { criticalPathOrder } from '../../src/scheduling/dispatch-order.js';
 import { SchedulerCore } from '../../src/scheduling/scheduler-core.js';
+import { seededRandom } from '../../src/scheduling/seeded-random.js';
 import { simulate } from '../../src/scheduling/simulate.js';
 import type { TaskPriority } from '../../src/types.js';
 import { TaskPriority as Priority } from '../../src/types.js';
@@ -66,7 +67,7 @@ export interface LayeredDagOptions {
  * on a few random tasks of the previous layer and costs a random whole number of milliseconds.
  */
 export function layeredDag(options: LayeredDagOptions): CostedTask[] {
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const pick = (count: number) => Math.floor(random() * count);
   const tasks: CostedTask[] = [];
   for (let layer = 0; layer < options.layers; layer++) {
@@ -85,18 +86,6 @@ export function layeredDag(options: LayeredDagOptions): CostedTask[] {
     }
   }
   return tasks;
-}
-
-/** A small, fast, seeded pseudo-random generator (Mulberry32): numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** What a workflow's known costs say about its makespan on some number of workers. */

@@ -1,4 +1,5 @@
 import type { Encoding } from '../context/types.js';
+import type { CoordinatorOptions } from '../coordinator/coordinator-options.js';
 import type { AgentIsolation, AgentSpec, FailurePolicy } from '../types.js';
 import { closestName } from './closest-name.js';
 
@@ -25,10 +26,8 @@ export interface WorkflowDocument {
   tasks: unknown[];
 }
 
-const DOCUMENT_FIELDS = [
-  '$schema',
-  'name',
-  'description',
+/** The document's fields that are coordinator options under the same name. */
+export const OPTION_FIELDS = [
   'maxParallelAgents',
   'maxParallelIo',
   'failurePolicy',
@@ -41,6 +40,13 @@ const DOCUMENT_FIELDS = [
   'compressionRatio',
   'maxContextTokens',
   'encoding',
+] as const satisfies readonly (keyof WorkflowDocument & keyof CoordinatorOptions)[];
+
+const DOCUMENT_FIELDS: readonly string[] = [
+  '$schema',
+  'name',
+  'description',
+  ...OPTION_FIELDS,
   'agents',
   'tasks',
 ];

@@ -6,7 +6,7 @@ import type { CoordinatorOptions } from '../coordinator/coordinator-options.js';
 import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { AgentSpec, Task } from '../types.js';
-import { checkDocumentShape, type WorkflowDocument } from './document-shape.js';
+import { checkDocumentShape, OPTION_FIELDS, type WorkflowDocument } from './document-shape.js';
 import type { ParsedDocument } from './parse-document.js';
 import { parseWorkflowText } from './parse-document.js';
 import type { WorkflowFileIssue } from './workflow-file-error.js';
@@ -165,22 +165,6 @@ function resolveAgentModules(
   }
   return resolved;
 }
-
-/** The document's fields that are coordinator options under the same name. */
-const OPTION_FIELDS = [
-  'maxParallelAgents',
-  'maxParallelIo',
-  'failurePolicy',
-  'defaultTimeoutMs',
-  'defaultRetries',
-  'retryDelayMs',
-  'defaultAgent',
-  'isolation',
-  'enableCompression',
-  'compressionRatio',
-  'maxContextTokens',
-  'encoding',
-] as const satisfies readonly (keyof WorkflowDocument & keyof CoordinatorOptions)[];
 
 function toCoordinatorOptions(
   document: WorkflowDocument,
