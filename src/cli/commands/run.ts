@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { AgentCoordinator } from '../../coordinator/agent-coordinator.js';
 import { ValidationError } from '../../errors.js';
-import { toChromeTrace } from '../../monitoring/chrome-trace.js';
+import { toChromeTrace, traceSpansFromHistory } from '../../monitoring/chrome-trace.js';
 import type { AgentIsolation } from '../../types.js';
 import { loadWorkflowFile } from '../../workflow-file/load-workflow-file.js';
 import type { Command } from '../command.js';
@@ -12,7 +12,7 @@ import { LiveDisplay } from '../run/live-display.js';
 import { PlainLog } from '../run/plain-log.js';
 import { RunProgress } from '../run/run-progress.js';
 import { formatSummary } from '../run/summary.js';
-import { collectTraceSpans, lastWorkers } from '../run/trace-spans.js';
+import { lastWorkers } from '../run/trace-spans.js';
 import { UsageError } from '../usage-error.js';
 
 /** Exit code when Ctrl-C cut the run short, as shells report a SIGINT death. */
@@ -93,7 +93,7 @@ export const runCommand: Command = {
       });
       const wallMs = Date.now() - startedAt;
       display.stop();
-      const spans = collectTraceSpans(coordinator, workflow.tasks, results, startedAt);
+      const spans = traceSpansFromHistory(coordinator, workflow.tasks, results, startedAt);
       const workers = lastWorkers(spans);
       // Results the journal restored ran in an earlier process: no events, no worker this time.
       const ranNow = new Set(progress.finished.map((result) => result.taskId));
