@@ -28,7 +28,15 @@ export async function runAgent({
 }: AgentRun): Promise<WorkerResponse> {
   const failure = (cause: 'agent' | 'load' | 'clone' | 'context', error: unknown): WorkerResponse =>
     error instanceof Error
-      ? { ok: false, cause, message: error.message, stack: error.stack, workerId }
+      ? {
+          ok: false,
+          cause,
+          // A module that fails to load is best explained by the kind of error ("SyntaxError: …").
+          message:
+            cause === 'load' && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message,
+          stack: error.stack,
+          workerId,
+        }
       : { ok: false, cause, message: String(error), workerId };
 
   let handler: Awaited<ReturnType<typeof loadAgentHandler>>;

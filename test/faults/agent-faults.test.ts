@@ -64,7 +64,7 @@ const FAULTS: Fault[] = [
     name: 'has a syntax error',
     agent: { module: syntaxErrorModule },
     status: 'failed',
-    error: /could not be loaded from file:.*syntax-error\.js: .*Unexpected token/i,
+    error: /could not be loaded from file:.*syntax-error\.js: SyntaxError: Unexpected token/i,
   },
   {
     name: 'has no default export',
