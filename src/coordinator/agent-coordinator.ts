@@ -407,6 +407,15 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
           new ProcessExecutor({
             processes: options.maxParallelAgents,
             ioConcurrencyPerProcess: options.maxParallelIo,
+            // A process has no resource limits of its own; its heap ceiling is a V8 flag.
+            ...(options.resourceLimits?.maxOldGenerationSizeMb === undefined
+              ? {}
+              : {
+                  execArgv: [
+                    ...process.execArgv,
+                    `--max-old-space-size=${options.resourceLimits.maxOldGenerationSizeMb}`,
+                  ],
+                }),
           }),
       },
     });

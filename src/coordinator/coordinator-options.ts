@@ -42,7 +42,7 @@ export interface CoordinatorOptions {
   retryDelayMs?: number;
   /** I/O tasks run at once, in total. Default: 16 per CPU slot. */
   maxParallelIo?: number;
-  /** Heap and stack limits of each worker thread. */
+  /** Heap and stack limits of each worker thread; for `isolation: 'process'` agents, `maxOldGenerationSizeMb` becomes `--max-old-space-size`. */
   resourceLimits?: ResourceLimits;
   /** Directory relative agent module paths resolve against. Default: `process.cwd()`. */
   baseDir?: string;

@@ -120,7 +120,7 @@ const faultyTask = (id: string, fault: Fault): Task => ({
 
 describe.each([
   { isolation: 'thread' as const, faults: FAULTS },
-  // Worker processes take no resourceLimits: a heap hog there runs up to Node's default heap size.
+  // A process dies of its heap limit too (process-heap.test.ts), but Tinypool cannot say it was memory.
   {
     isolation: 'process' as const,
     faults: FAULTS.filter((fault) => fault.agent.module !== fixtureAgent('heap-hog')),
