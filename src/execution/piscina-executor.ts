@@ -123,7 +123,11 @@ export class PiscinaExecutor implements TaskExecutor {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#cpuPool.close({ force: true }), this.#ioPool?.close({ force: true })]);
+    const pools = this.#ioPool ? [this.#cpuPool, this.#ioPool] : [this.#cpuPool];
+    const threads = pools.flatMap((pool) => pool.threads);
+    await Promise.all(pools.map((pool) => pool.close({ force: true })));
+    // Piscina can resolve before every thread it had has exited; close() means none is left.
+    await Promise.all(threads.map((thread) => thread.terminate()));
   }
 
   #ioPoolForUse(): Piscina {
