@@ -75,32 +75,47 @@ export function startPool<Payload extends Record<string, unknown>>(
       };
     }
     case 'Piscina': {
-      const pool = new Piscina({
-        filename: module.href,
-        minThreads: workers,
-        maxThreads: workers,
-        idleTimeout: Number.POSITIVE_INFINITY,
-      });
-      return {
+      const pool = new Piscina(rawPoolOptions(module, workers));
+      return rawPool(
         name,
         workers,
-        runAll: async (tasks) => void (await Promise.all(tasks.map((task) => pool.run(task)))),
-        close: () => pool.close(),
-      };
+        (task) => pool.run(task),
+        () => pool.close(),
+      );
     }
     case 'Tinypool': {
-      const pool = new Tinypool({
-        filename: module.href,
-        minThreads: workers,
-        maxThreads: workers,
-        idleTimeout: Number.POSITIVE_INFINITY,
-      });
-      return {
+      const pool = new Tinypool(rawPoolOptions(module, workers));
+      return rawPool(
         name,
         workers,
-        runAll: async (tasks) => void (await Promise.all(tasks.map((task) => pool.run(task)))),
-        close: () => pool.destroy(),
-      };
+        (task) => pool.run(task),
+        () => pool.destroy(),
+      );
     }
   }
+}
+
+/** How a user would configure a raw pool: a fixed number of threads and no idle timeout. */
+function rawPoolOptions(module: URL, workers: number) {
+  return {
+    filename: module.href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  };
+}
+
+/** A raw pool as a contender: every task submitted at once, then awaited. */
+function rawPool<Payload extends Record<string, unknown>>(
+  name: ContenderName,
+  workers: number,
+  run: (task: BenchTask<Payload>) => Promise<unknown>,
+  close: () => Promise<unknown>,
+): BenchPool<Payload> {
+  return {
+    name,
+    workers,
+    runAll: async (tasks) => void (await Promise.all(tasks.map(run))),
+    close: async () => void (await close()),
+  };
 }
