@@ -114,9 +114,7 @@ export class WorkflowRun {
 
   /** Ids of the tasks running now. */
   runningTaskIds(): string[] {
-    return this.#setup.tasks
-      .filter((_, index) => this.core.phaseOf(index) === 'running')
-      .map((task) => task.id);
+    return this.core.runningTasks().map((index) => this.#setup.tasks[index]!.id);
   }
 
   /** The agent type a task of this run was given. */

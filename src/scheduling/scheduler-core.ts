@@ -128,6 +128,7 @@ export class SchedulerCore {
   readonly #running = [0, 0];
   readonly #slots: SlotPool;
   readonly #phaseCounts = new Int32Array(PHASES.length);
+  readonly #runningTasks = new Set<number>();
   /** Batch (slot) of each running task, and how many of each batch's tasks are still running. */
   readonly #batchOf: Int32Array;
   readonly #batchRunning = new Map<number, number>();
@@ -165,6 +166,11 @@ export class SchedulerCore {
   /** The current phase of one task. */
   phaseOf(index: number): TaskPhase {
     return PHASES[this.#phase[index]!]!;
+  }
+
+  /** The tasks running now, in the order they started; status calls read this instead of every phase. */
+  runningTasks(): number[] {
+    return [...this.#runningTasks];
   }
 
   /** Attempts started so far for one task. */
@@ -349,6 +355,8 @@ export class SchedulerCore {
   }
 
   #setPhase(index: number, code: number): void {
+    if (this.#phase[index] === RUNNING) this.#runningTasks.delete(index);
+    else if (code === RUNNING) this.#runningTasks.add(index);
     this.#phaseCounts[this.#phase[index]!]!--;
     this.#phaseCounts[code]!++;
     this.#phase[index] = code;
