@@ -1,76 +1,83 @@
-import { type MessagePort, threadId } from 'node:worker_threads';
+import { MessageChannel, parentPort, threadId } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import { runAgent } from '../src/agents/run-agent.js';
 import { toComlinkEndpoint } from '../src/execution/comlink-endpoint.js';
-import type {
-  AbortNotice,
-  BatchHostChannel,
-  HostChannel,
-  WorkerBatchRequest,
-  WorkerRequest,
-  WorkerResponse,
+import {
+  type HostChannel,
+  type HostPortNotice,
+  isAbortNotice,
+  type ThreadHostChannel,
+  type WorkerBatchRequest,
+  type WorkerRequest,
+  type WorkerResponse,
 } from '../src/execution/protocol.js';
 
-/** Passes on a host call and remembers it, so the answer can wait until the main thread has taken it. */
-type Deliver = (call: Promise<void>) => void;
+// The thread's host channel: its other end goes to the main thread once, as the thread starts.
+const { port1: hostPort, port2: mainEnd } = new MessageChannel();
+const notice: HostPortNotice = { type: 'lingflow:host-port', port: mainEnd };
+parentPort?.postMessage(notice, [mainEnd]);
+const remote = wrap<ThreadHostChannel>(toComlinkEndpoint(hostPort));
 
+/** Abort controllers of the calls this thread runs now. */
+const running = new Map<number, AbortController>();
 /**
- * Runs one task in a pool thread: the agent's progress, logs and abort travel over the task's own port.
+ * Abort notices for calls this thread does not run (yet): the task and its notice travel on different
+ * ports, so a notice may arrive first. Notices reach every thread, so this keeps only the latest few.
  */
-export default function runAgentTask({ port, ...job }: WorkerRequest): Promise<WorkerResponse> {
-  const remote = wrap<HostChannel>(toComlinkEndpoint(port));
-  return serveOnPort(port, (signal, deliver) => {
-    const host: HostChannel = {
-      progress: (update) => deliver(remote.progress(update)),
-      log: (entry) => deliver(remote.log(entry)),
-    };
-    return runAgent({ ...job, host, signal, workerId: threadId });
-  });
+const abortedEarly = new Map<number, string>();
+const ABORTED_EARLY_KEPT = 256;
+
+hostPort.on('message', (message: unknown) => {
+  if (!isAbortNotice(message)) return;
+  const controller = running.get(message.call);
+  if (controller) return controller.abort(message.reason);
+  abortedEarly.set(message.call, message.reason);
+  if (abortedEarly.size > ABORTED_EARLY_KEPT) abortedEarly.delete(abortedEarly.keys().next().value!);
+});
+
+/** Runs one task in a pool thread: its progress, logs and abort travel over the thread's host channel. */
+export default function runAgentTask(request: WorkerRequest): Promise<WorkerResponse> {
+  return runCall(request);
 }
 
 /**
  * Runs a batch of small tasks one after another in a pool thread, answering for all of them in one
  * message: for tiny tasks the message is the cost, so this is what makes them fast.
  */
-export function runAgentBatch({ items, port }: WorkerBatchRequest): Promise<WorkerResponse[]> {
-  const remote = wrap<BatchHostChannel>(toComlinkEndpoint(port));
-  return serveOnPort(port, async (signal, deliver) => {
-    const responses: WorkerResponse[] = [];
-    for (const job of items) {
-      const host: HostChannel = {
-        progress: (update) => deliver(remote.progress(job.task.id, update)),
-        log: (entry) => deliver(remote.log(job.task.id, entry)),
-      };
-      responses.push(await runAgent({ ...job, host, signal, workerId: threadId }));
-    }
-    return responses;
-  });
+export async function runAgentBatch({ items }: WorkerBatchRequest): Promise<WorkerResponse[]> {
+  const responses: WorkerResponse[] = [];
+  for (const request of items) responses.push(await runCall(request));
+  return responses;
 }
 
 /**
- * Gives `work` a signal that aborts when the main thread sends an abort notice, waits until the main
- * thread has taken the last host call, and closes the port. Host calls travel on this port and the answer
- * on Piscina's, so without the wait the main thread could close its end with progress still in flight.
+ * Runs one call with a signal that aborts on the main thread's notice, and answers only once the main
+ * thread has taken the call's last host call: those travel on the host port and the answer on Piscina's,
+ * so without the wait the main thread could close the call with progress still in flight.
  */
-async function serveOnPort<T>(
-  port: MessagePort,
-  work: (signal: AbortSignal, deliver: Deliver) => Promise<T>,
-): Promise<T> {
+async function runCall({ call, ...job }: WorkerRequest): Promise<WorkerResponse> {
   const abort = new AbortController();
-  const onAbortNotice = (notice: AbortNotice) => {
-    if (notice?.type === 'lingflow:abort') abort.abort(notice.reason);
-  };
-  port.on('message', onAbortNotice);
+  const early = abortedEarly.get(call);
+  if (early !== undefined) {
+    abortedEarly.delete(call);
+    abort.abort(early);
+  }
+  running.set(call, abort);
   let lastCall: Promise<void> | undefined;
+  const host: HostChannel = {
+    progress: (update) => {
+      lastCall = remote.progress(call, update);
+    },
+    log: (entry) => {
+      lastCall = remote.log(call, entry);
+    },
+  };
   try {
-    const result = await work(abort.signal, (call) => {
-      lastCall = call;
-    });
-    // A port of the same channel delivers in order, so the last call's reply means all of them arrived.
+    const response = await runAgent({ ...job, host, signal: abort.signal, workerId: threadId });
+    // A port delivers in order, so the last call's reply means all of them arrived.
     if (lastCall && !abort.signal.aborted) await lastCall;
-    return result;
+    return response;
   } finally {
-    port.off('message', onAbortNotice);
-    port.close();
+    running.delete(call);
   }
 }

@@ -1,9 +1,6 @@
 import type { ResourceLimits } from 'node:worker_threads';
-import { MessageChannel } from 'node:worker_threads';
-import { expose } from 'comlink';
 import { Piscina } from 'piscina';
 import { TaskCancelledError, WorkerCrashError } from '../errors.js';
-import { toComlinkEndpoint } from './comlink-endpoint.js';
 import {
   type BatchHooks,
   type Invocation,
@@ -12,15 +9,9 @@ import {
   jobOf,
   type TaskExecutor,
 } from './executor.js';
-import type {
-  AbortNotice,
-  BatchHostChannel,
-  HostChannel,
-  WorkerBatchRequest,
-  WorkerRequest,
-  WorkerResponse,
-} from './protocol.js';
+import type { WorkerBatchRequest, WorkerRequest, WorkerResponse } from './protocol.js';
 import { superviseAttempt, toOutcome } from './supervise-attempt.js';
+import { ThreadHost } from './thread-host.js';
 import { workerUrl } from './worker-url.js';
 
 /** Options of {@link PiscinaExecutor}. */
@@ -45,6 +36,7 @@ export class PiscinaExecutor implements TaskExecutor {
   readonly threads: number;
   readonly #cpuPool: Piscina;
   #ioPool: Piscina | undefined;
+  readonly #host = new ThreadHost();
   readonly #options: PiscinaExecutorOptions;
 
   constructor(options: PiscinaExecutorOptions) {
@@ -55,26 +47,17 @@ export class PiscinaExecutor implements TaskExecutor {
 
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
     return superviseAttempt(invocation, hooks, () => {
-      const channel = new MessageChannel();
-      const host: HostChannel = {
-        progress: (update) => hooks.onProgress?.(update),
-        log: (entry) => hooks.onLog?.(entry),
-      };
-      expose(host, toComlinkEndpoint(channel.port1));
+      const call = this.#host.open(hooks);
       const cooperative = invocation.agent.kind === 'io';
-      const request: WorkerRequest = { ...jobOf(invocation), port: channel.port2 };
+      const request: WorkerRequest = { ...jobOf(invocation), call };
       return {
         start: (stop) =>
           (cooperative ? this.#ioPoolForUse() : this.#cpuPool).run(request, {
-            transferList: [channel.port2],
             // A CPU thread is terminated on abort; an I/O thread is only asked to stop, through ctx.signal.
             signal: cooperative ? undefined : stop,
           }) as Promise<WorkerResponse>,
-        notifyAbort: (reason) => {
-          const notice: AbortNotice = { type: 'lingflow:abort', reason };
-          channel.port1.postMessage(notice);
-        },
-        close: () => channel.port1.close(),
+        notifyAbort: (reason) => this.#host.abort(call, reason),
+        close: () => this.#host.close(call),
       };
     });
   }
@@ -83,20 +66,19 @@ export class PiscinaExecutor implements TaskExecutor {
     batch: readonly Invocation[],
     hooks: BatchHooks,
   ): Promise<PromiseSettledResult<InvocationOutcome>[]> {
-    const channel = new MessageChannel();
-    const host: BatchHostChannel = {
-      progress: (taskId, update) => hooks.onProgress?.(taskId, update),
-      log: (taskId, entry) => hooks.onLog?.(taskId, entry),
-    };
-    expose(host, toComlinkEndpoint(channel.port1));
-    const request: WorkerBatchRequest = {
-      items: batch.map(jobOf),
-      port: channel.port2,
-    };
+    const items = batch.map(
+      (invocation): WorkerRequest => ({
+        ...jobOf(invocation),
+        call: this.#host.open({
+          onProgress: (update) => hooks.onProgress?.(invocation.task.id, update),
+          onLog: (entry) => hooks.onLog?.(invocation.task.id, entry),
+        }),
+      }),
+    );
+    const request: WorkerBatchRequest = { items };
     try {
       const responses = (await this.#cpuPool.run(request, {
         name: 'runAgentBatch',
-        transferList: [channel.port2],
         signal: hooks.signal,
       })) as WorkerResponse[];
       return batch.map((invocation, position) => {
@@ -118,7 +100,7 @@ export class PiscinaExecutor implements TaskExecutor {
         reason: cancelled ? new TaskCancelledError(task.id, why) : new WorkerCrashError(task.id, why),
       }));
     } finally {
-      channel.port1.close();
+      for (const { call } of items) this.#host.close(call);
     }
   }
 
@@ -139,7 +121,7 @@ export class PiscinaExecutor implements TaskExecutor {
   }
 
   #createPool(threads: number, tasksPerThread: number): Piscina {
-    return new Piscina({
+    const pool = new Piscina({
       filename: workerUrl('agent-worker').href,
       minThreads: threads,
       maxThreads: threads,
@@ -149,5 +131,7 @@ export class PiscinaExecutor implements TaskExecutor {
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: this.#options.resourceLimits,
     });
+    this.#host.serve(pool);
+    return pool;
   }
 }

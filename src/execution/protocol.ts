@@ -35,22 +35,49 @@ export interface AgentLogEntry {
   message: string;
 }
 
-/** The calls a worker makes back to the main thread while a task runs, through comlink. */
+/** The calls an agent makes back to the main thread while its task runs. */
 export interface HostChannel {
   progress(update: ProgressUpdate): void;
   log(entry: AgentLogEntry): void;
 }
 
-/** The host calls of a batch of tasks sharing one port: each names its task. */
-export interface BatchHostChannel {
-  progress(taskId: string, update: ProgressUpdate): void;
-  log(taskId: string, entry: AgentLogEntry): void;
+/**
+ * What the main thread exposes through comlink on each worker thread's host port: the host calls of every
+ * task the thread runs, each naming its task's call number.
+ */
+export interface ThreadHostChannel {
+  progress(call: number, update: ProgressUpdate): void;
+  log(call: number, entry: AgentLogEntry): void;
 }
 
-/** Sent by the main thread on a task's port to ask the agent to stop (its `ctx.signal` aborts). */
+/**
+ * Posted once by each worker thread as it starts, on the thread's parent port: the main thread's end of the
+ * thread's host channel. One long-lived channel per thread, rather than one per task, keeps a port's
+ * creation and transfer out of every task's round trip.
+ */
+export interface HostPortNotice {
+  type: 'lingflow:host-port';
+  port: MessagePort;
+}
+
+/** Whether a message from a worker thread hands over its host port. */
+export function isHostPortNotice(message: unknown): message is HostPortNotice {
+  return (message as { type?: unknown } | null)?.type === 'lingflow:host-port';
+}
+
+/**
+ * Sent by the main thread on every thread's host port to ask one task's agent to stop (its `ctx.signal`
+ * aborts); the thread running that call acts on it.
+ */
 export interface AbortNotice {
   type: 'lingflow:abort';
+  call: number;
   reason: string;
+}
+
+/** Whether a message on a host port asks an agent to stop. */
+export function isAbortNotice(message: unknown): message is AbortNotice {
+  return (message as { type?: unknown } | null)?.type === 'lingflow:abort';
 }
 
 /** One task as a worker needs it: what to run, which agent runs it, and how to prepare its context. */
@@ -63,14 +90,13 @@ export interface AgentJob {
 
 /** The message a worker receives for one task. */
 export interface WorkerRequest extends AgentJob {
-  /** The worker's end of the task's host channel. */
-  port: MessagePort;
+  /** Numbers the task's host calls and abort notice; unique per executor. */
+  call: number;
 }
 
-/** The message a worker receives for a batch of small tasks, run one after another on one port. */
+/** The message a worker receives for a batch of small tasks, run one after another. */
 export interface WorkerBatchRequest {
-  items: AgentJob[];
-  port: MessagePort;
+  items: WorkerRequest[];
 }
 
 /** What a worker answers. Failures are answered, not thrown, so the main thread can tell their causes apart. */
