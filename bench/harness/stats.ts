@@ -21,6 +21,17 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The median of per-round ratios `numerators[i] / denominators[i]`. Contenders that ran in the same round
+ * ran minutes apart at most, so pairing them cancels the slow drift of a shared machine (clock speed, other
+ * tenants) that a ratio of two medians keeps. @throws on empty or unequal lists.
+ */
+export function pairedRatio(numerators: readonly number[], denominators: readonly number[]): number {
+  if (numerators.length !== denominators.length)
+    throw new RangeError(`paired samples differ in count: ${numerators.length} and ${denominators.length}`);
+  return median(numerators.map((value, round) => value / denominators[round]!));
+}
+
 /** Median, min and max of the samples. @throws on an empty list. */
 export function summarize(samples: readonly number[]): SampleSummary {
   return {

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { calculateSpeedup } from '../../src/scheduling/speedup.js';
 import type { BurnPayload } from '../agents/burn.js';
 import burnAgent from '../agents/burn.js';
 import { formatFactor, formatMs, formatPercent, formatSummary, verdict } from '../harness/format.js';
@@ -7,7 +6,7 @@ import type { BenchCase, RoundSamples } from '../harness/measure.js';
 import { measureRounds } from '../harness/measure.js';
 import type { BenchSection, BenchTable } from '../harness/section.js';
 import type { SampleSummary } from '../harness/stats.js';
-import { idealSpeedup, median, roundOrder, summarize, workerCounts } from '../harness/stats.js';
+import { efficiency, median, pairedRatio, roundOrder, summarize, workerCounts } from '../harness/stats.js';
 import { calibrateBurn } from '../workloads/calibrate.js';
 import { type BenchTask, benchTasks, CONTENDERS, type ContenderName, startPool } from '../workloads/pools.js';
 
@@ -39,7 +38,7 @@ export const section: BenchSection = {
     const tasks = benchTasks<BurnPayload>(
       Array.from({ length: taskCount }, (_, index) => ({ iterations, seed: index + 1 })),
     );
-    const rounds = { warmup: 1, repetitions: context.quick ? 2 : 6 };
+    const rounds = { warmup: 1, repetitions: context.quick ? 2 : 8 };
 
     const groups: WorkerGroup[] = [];
     for (const workers of workerCounts(context.cores)) {
@@ -163,37 +162,42 @@ interface GroupAnalysis {
   workers: number;
   baseline: SampleSummary;
   contenders: Record<ContenderName, ContenderAnalysis>;
-  /** lingflow's median over raw Piscina's. */
+  /** Median over the rounds of lingflow's wall time over raw Piscina's. */
   overhead: number;
-  /** lingflow's median CPU time (all threads) over raw Piscina's. */
+  /** Median over the rounds of lingflow's CPU time (all threads) over raw Piscina's. */
   cpuOverhead: number;
 }
 
 function analyze(group: WorkerGroup, cores: number): GroupAnalysis {
-  const baseline = summarize(group.samples.wallMs[SEQUENTIAL]!);
+  const { wallMs, cpuMs } = group.samples;
+  const baseline = summarize(wallMs[SEQUENTIAL]!);
   const contenders = Object.fromEntries(
     CONTENDERS.map((name) => {
-      const summary = summarize(group.samples.wallMs[name]!);
-      const gained = calculateSpeedup(baseline.median, summary.median, idealSpeedup(group.workers, cores));
-      return [name, { summary, speedup: gained.actualSpeedup, efficiency: gained.efficiency }];
+      // The speedup of each round, main thread and pool measured seconds apart; then their median.
+      const speedup = pairedRatio(wallMs[SEQUENTIAL]!, wallMs[name]!);
+      return [
+        name,
+        { summary: summarize(wallMs[name]!), speedup, efficiency: efficiency(speedup, group.workers, cores) },
+      ];
     }),
   ) as Record<ContenderName, ContenderAnalysis>;
   return {
     workers: group.workers,
     baseline,
     contenders,
-    overhead: contenders.lingflow.summary.median / contenders.Piscina.summary.median,
-    cpuOverhead: median(group.samples.cpuMs.lingflow!) / median(group.samples.cpuMs.Piscina!),
+    overhead: pairedRatio(wallMs.lingflow!, wallMs.Piscina!),
+    cpuOverhead: pairedRatio(cpuMs.lingflow!, cpuMs.Piscina!),
   };
 }
 
 function resultTable(rows: GroupAnalysis[], taskCount: number, cores: number): BenchTable {
   const notes = [
     'Times are wall-clock milliseconds for the whole batch: median (min–max) of the measured rounds. Speedup is ' +
-      'the main-thread time over the pool time in the same rounds; efficiency is speedup ÷ min(workers, cores).',
-    '"lingflow ÷ Piscina" is lingflow’s median wall time over raw Piscina’s: 1.00 means no overhead. "CPU ÷ ' +
-      'Piscina" compares the CPU time both used (all threads), which other processes barely disturb: it shows ' +
-      'overhead even when a busy machine makes wall times noisy.',
+      'the median over the rounds of the main-thread time over the pool time in that round (pairing cancels the ' +
+      'machine’s drift between rounds); efficiency is speedup ÷ min(workers, cores).',
+    '"lingflow ÷ Piscina" is the median over the rounds of lingflow’s wall time over raw Piscina’s in that round: ' +
+      '1.00 means no overhead. "CPU ÷ Piscina" compares the CPU time both used (all threads), which other ' +
+      'processes barely disturb: it shows overhead even when a busy machine makes wall times noisy.',
   ];
   const atTwo = rows.find((row) => row.workers === 2);
   if (atTwo) {

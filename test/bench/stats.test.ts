@@ -4,6 +4,7 @@ import {
   idealSpeedup,
   makespanLowerBound,
   median,
+  pairedRatio,
   roundOrder,
   scheduleEfficiency,
   summarize,
@@ -18,6 +19,14 @@ describe('bench arithmetic', () => {
     expect(samples).toEqual([30, 10, 20]);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(() => median([])).toThrow(RangeError);
+  });
+
+  it('takes the median of per-round ratios, not the ratio of medians', () => {
+    // Per round: 1.2, 0.8 and 2; the medians alone would give 200 / 150.
+    expect(pairedRatio([120, 240, 300], [100, 300, 150])).toBeCloseTo(1.2, 10);
+    expect(median([120, 240, 300]) / median([100, 300, 150])).toBeCloseTo(1.6, 10);
+    expect(() => pairedRatio([1, 2], [1])).toThrow(RangeError);
+    expect(() => pairedRatio([], [])).toThrow(RangeError);
   });
 
   it('summarizes samples as median, min, max and count', () => {
