@@ -50,14 +50,19 @@ export class PiscinaExecutor implements TaskExecutor {
       const call = this.#host.open(hooks);
       const cooperative = invocation.agent.kind === 'io';
       const request: WorkerRequest = { ...jobOf(invocation), call };
+      let answered: Promise<unknown> = Promise.resolve();
       return {
-        start: (stop) =>
-          (cooperative ? this.#ioPoolForUse() : this.#cpuPool).run(request, {
+        start: (stop) => {
+          const run: Promise<WorkerResponse> = (cooperative ? this.#ioPoolForUse() : this.#cpuPool).run(
+            request,
             // A CPU thread is terminated on abort; an I/O thread is only asked to stop, through ctx.signal.
-            signal: cooperative ? undefined : stop,
-          }) as Promise<WorkerResponse>,
+            { signal: cooperative ? undefined : stop },
+          );
+          answered = run;
+          return run;
+        },
         notifyAbort: (reason) => this.#host.abort(call, reason),
-        close: () => this.#host.close(call),
+        close: () => this.#host.close(call, answered),
       };
     });
   }
@@ -100,14 +105,15 @@ export class PiscinaExecutor implements TaskExecutor {
         reason: cancelled ? new TaskCancelledError(task.id, why) : new WorkerCrashError(task.id, why),
       }));
     } finally {
-      for (const { call } of items) this.#host.close(call);
+      for (const { call } of items) this.#host.close(call, Promise.resolve());
     }
   }
 
   async close(): Promise<void> {
     const pools = this.#ioPool ? [this.#cpuPool, this.#ioPool] : [this.#cpuPool];
     const threads = pools.flatMap((pool) => pool.threads);
-    await Promise.all(pools.map((pool) => pool.close({ force: true })));
+    // destroy, not close: close waits for running tasks, and an I/O agent may never stop.
+    await Promise.all(pools.map((pool) => pool.destroy()));
     // Piscina can resolve before every thread it had has exited; close() means none is left.
     await Promise.all(threads.map((thread) => thread.terminate()));
   }

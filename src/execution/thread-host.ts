@@ -15,6 +15,8 @@ export type CallHooks = Pick<InvocationHooks, 'onProgress' | 'onLog'>;
  */
 export class ThreadHost {
   readonly #calls = new Map<number, CallHooks>();
+  /** Stops asked for calls still open: a thread that hands over its port later gets them too. */
+  readonly #stops = new Map<number, AbortNotice>();
   readonly #ports = new Set<MessagePort>();
   readonly #channel: ThreadHostChannel = {
     progress: (call, update) => this.#calls.get(call)?.onProgress?.(update),
@@ -39,15 +41,24 @@ export class ThreadHost {
   /** Asks the agent of an open call to stop, through its `ctx.signal`. */
   abort(call: number, reason: string): void {
     const notice: AbortNotice = { type: 'lingflow:abort', call, reason };
+    this.#stops.set(call, notice);
     for (const port of this.#ports) port.postMessage(notice);
   }
 
-  /** Forgets a call: host calls that still arrive for it are dropped. */
-  close(call: number): void {
+  /**
+   * Closes a call: host calls that still arrive for it are dropped. A stop asked for it keeps reaching
+   * threads that hand over their port late until `answered` settles, when no thread runs the call any more.
+   */
+  close(call: number, answered: Promise<unknown>): void {
     this.#calls.delete(call);
+    if (!this.#stops.has(call)) return;
+    const forget = () => this.#stops.delete(call);
+    answered.then(forget, forget);
   }
 
   #adopt(port: MessagePort): void {
+    // A thread that loads the worker module with its first task hands over its port after that task left.
+    for (const notice of this.#stops.values()) port.postMessage(notice);
     expose(this.#channel, toComlinkEndpoint(port));
     // Threads keep the process alive while they work; an idle pool's ports must not.
     port.unref();

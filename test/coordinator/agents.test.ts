@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AgentCoordinator, CoordinatorClosedError, ValidationError } from 'lingflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureAgent, fixtureAgents, rejectionOf } from '../helpers.js';
@@ -125,6 +128,52 @@ describe('agents', () => {
       clearTimeout(giveUp);
       server.close();
     }
+  });
+
+  it('stops running I/O agents through ctx.signal, on cancel and on timeout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lingflow-abort-'));
+    const marker = (name: string) => join(dir, name);
+    try {
+      coordinator = new AgentCoordinator({
+        maxParallelAgents: 1,
+        agents: { wait: { module: fixtureAgent('await-abort'), kind: 'io' } },
+      });
+      const controller = new AbortController();
+      // Cancelled as soon as the task is on its way: the stop may reach the thread before the task does.
+      coordinator.once('taskStarted', () => setImmediate(() => controller.abort('user pressed stop')));
+      const [cancelled] = await coordinator.executeWorkflow(
+        [{ id: 'cancelled', agentType: 'wait', context: { marker: marker('cancelled') } }],
+        { signal: controller.signal },
+      );
+      const [timedOut] = await coordinator.executeWorkflow([
+        { id: 'timed-out', agentType: 'wait', timeoutMs: 200, context: { marker: marker('timed-out') } },
+      ]);
+      expect([cancelled!.status, timedOut!.status]).toEqual(['cancelled', 'timed_out']);
+      // The agents write their markers when their signal aborts; a lost stop leaves them waiting forever.
+      await expect
+        .poll(() => ['cancelled', 'timed-out'].every((name) => existsSync(marker(name))), { timeout: 5_000 })
+        .toBe(true);
+      expect(readFileSync(marker('cancelled'), 'utf8')).toContain('user pressed stop');
+      expect(readFileSync(marker('timed-out'), 'utf8')).toBe('timed out after 200 ms');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('closes at once while an I/O agent ignores its signal, failing its task', async () => {
+    coordinator = new AgentCoordinator({
+      maxParallelAgents: 1,
+      agents: { hang: { module: fixtureAgent('hang'), kind: 'io' } },
+    });
+    const started = new Promise((resolve) => coordinator.once('taskStarted', resolve));
+    const run = coordinator.executeTasksParallel([{ id: 'stuck', agentType: 'hang' }]);
+    await started;
+    const closing = performance.now();
+    await coordinator.close();
+    // Piscina's own close() waits for running tasks and gives up after 30 s.
+    expect(performance.now() - closing).toBeLessThan(10_000);
+    const [result] = await run;
+    expect(result).toMatchObject({ taskId: 'stuck', success: false });
   });
 
   it('refuses dependencies in executeTasksParallel and any call after close', async () => {
