@@ -12,9 +12,7 @@ import { validateCompressionSettings } from '../context/index.js';
 import type { ValidationIssue } from '../errors.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
-import { IsolationRouter } from '../execution/isolation-router.js';
-import { PiscinaExecutor } from '../execution/piscina-executor.js';
-import { ProcessExecutor } from '../execution/process-executor.js';
+import { createLocalExecutor } from '../execution/isolation-router.js';
 import { buildTaskGraph } from '../graph/task-graph.js';
 import { validateTasks } from '../graph/validate-tasks.js';
 import { AgentHistory } from '../monitoring/agent-history.js';
@@ -391,34 +389,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Workers start on first use, so a coordinator that only plans or validates costs nothing. */
   #executorForUse(): TaskExecutor {
-    const options = this.#options;
-    this.#executor ??= new IsolationRouter({
-      threads: options.maxParallelAgents,
-      defaultIsolation: options.isolation,
-      executors: {
-        thread: () =>
-          new PiscinaExecutor({
-            threads: options.maxParallelAgents,
-            ioThreads: 1,
-            ioConcurrencyPerThread: options.maxParallelIo,
-            resourceLimits: options.resourceLimits,
-          }),
-        process: () =>
-          new ProcessExecutor({
-            processes: options.maxParallelAgents,
-            ioConcurrencyPerProcess: options.maxParallelIo,
-            // A process has no resource limits of its own; its heap ceiling is a V8 flag.
-            ...(options.resourceLimits?.maxOldGenerationSizeMb === undefined
-              ? {}
-              : {
-                  execArgv: [
-                    ...process.execArgv,
-                    `--max-old-space-size=${options.resourceLimits.maxOldGenerationSizeMb}`,
-                  ],
-                }),
-          }),
-      },
-    });
+    this.#executor ??= createLocalExecutor(this.#options);
     return this.#executor;
   }
 }

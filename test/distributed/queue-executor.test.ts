@@ -1,14 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { AgentCoordinator, BullmqExecutor, type Task, TaskPriority, type TaskResult } from 'lingflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../bench/sections/distributed/redis-server.js';
 import { WorkerProcess } from '../../bench/sections/distributed/worker-process.js';
 import { fixtureAgent } from '../helpers.js';
 
+const whoami = fileURLToPath(new URL('../process/fixtures/whoami.js', import.meta.url));
 const agents = {
   cpu: { module: fixtureAgent('cpu') },
   echo: { module: fixtureAgent('echo-context') },
   spin: { module: fixtureAgent('spin') },
   stubborn: { module: new URL('./fixtures/agents/stubborn.js', import.meta.url).pathname },
+  whoami: { module: whoami },
+  whoamiProcess: { module: whoami, isolation: 'process' as const },
 };
 
 let redis: RedisServer;
@@ -271,6 +275,24 @@ describe('BullMQ executor with worker processes', () => {
     expect(result!.status).toBe('failed');
     expect(result!.error).toMatch(/refused the job: Invalid job: 1 problem/);
     expect(result!.error).toContain('this worker has no agent "stranger"');
+  });
+});
+
+describe('queue workers as the coordinator sees them', () => {
+  it("runs agents with isolation: 'process' in child processes of the worker, as a local run does", async () => {
+    const queue = freshQueue();
+    const worker = await startWorker(queue);
+    const coordinator = queueCoordinator(queue);
+
+    const [isolated, threaded] = await coordinator.executeWorkflow([
+      { id: 'isolated', agentType: 'whoamiProcess' },
+      { id: 'threaded', agentType: 'whoami' },
+    ]);
+
+    // The main thread of a process other than the worker's: one of its child processes.
+    expect(isolated).toMatchObject({ status: 'completed', output: { isMainThread: true } });
+    expect((isolated!.output as { pid: number }).pid).not.toBe(worker.pid);
+    expect(threaded).toMatchObject({ status: 'completed', output: { isMainThread: false, pid: worker.pid } });
   });
 });
 
