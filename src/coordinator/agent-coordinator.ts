@@ -149,22 +149,28 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     return this.#validationIssues(tasks, options);
   }
 
-  /** The pool right now: busy and idle CPU slots, queued and running tasks across all running workflows. */
+  /**
+   * The pool right now: busy and idle CPU slots, queued and running tasks across all running workflows. A task
+   * a queue executor holds until a worker takes it counts as queued, though it holds a slot.
+   */
   getStatus(): CoordinatorStatus {
+    let slotsUsed = 0;
     let busy = 0;
     let queued = 0;
     const runningTasks: string[] = [];
     for (const run of this.#activeRuns) {
       const counts = run.core.phaseCounts();
-      busy += run.core.running.cpu + run.core.running.io;
-      queued += counts.ready + counts.retrying;
+      const slots = run.core.running.cpu + run.core.running.io;
+      slotsUsed += slots;
+      busy += slots - run.awaitingWorker;
+      queued += counts.ready + counts.retrying + run.awaitingWorker;
       runningTasks.push(...run.runningTaskIds());
     }
     const max = this.#options.maxParallelAgents;
     const limit = this.#autopilot?.limit ?? max;
     return {
       busyAgents: busy,
-      idleAgents: Math.max(0, limit - busy),
+      idleAgents: Math.max(0, limit - slotsUsed),
       maxParallelAgents: max,
       parallelismLimit: limit,
       ...(this.#autopilot ? { controller: this.#autopilot.state } : {}),
@@ -175,7 +181,8 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Progress of the workflow running now, or of the last one if none is running. */
   getWorkflowStatus(): WorkflowStatus {
-    return summarizeWorkflow(this.#latestRun?.core.phaseCounts(), this.#latestRun?.tokenTotals);
+    const run = this.#latestRun;
+    return summarizeWorkflow(run?.core.phaseCounts(), run?.tokenTotals, run?.awaitingWorker);
   }
 
   /** What one agent type is doing now, and how many tasks it completed and failed so far. */

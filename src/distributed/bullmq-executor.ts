@@ -70,6 +70,8 @@ interface PendingJob {
   submitted: boolean;
   /** A submit or check is under way; the reconciler leaves the job alone meanwhile. */
   busy: boolean;
+  /** A worker has taken the job: its waiters heard `onStarted`. */
+  active: boolean;
 }
 
 interface Connections {
@@ -88,11 +90,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * duplicating it. Priority classes become BullMQ priorities. Results, progress and logs come back through
  * BullMQ's event stream, and a periodic check of unfinished jobs covers events missed while Redis was away.
  * BullMQ never retries: a failed attempt, including one whose worker died (a stalled job), comes back as
- * a failure and the coordinator retries it under a new job id, exactly as with local threads.
+ * a failure and the coordinator retries it under a new job id, exactly as with local threads. An attempt
+ * starts when a worker takes its job (BullMQ's `active` event, or the periodic check), not when it is
+ * enqueued.
  */
 export class BullmqExecutor implements TaskExecutor {
   readonly threads: number;
   readonly keyedByWorkflow = true;
+  readonly reportsStart = true;
   /** The queue's name. */
   readonly queueName: string;
   readonly #redis: RedisOptions;
@@ -169,6 +174,7 @@ export class BullmqExecutor implements TaskExecutor {
           waiters: new Set(),
           submitted: false,
           busy: false,
+          active: false,
         };
         this.#pending.set(jobId, pending);
         this.#discarded.delete(jobId);
@@ -185,6 +191,8 @@ export class BullmqExecutor implements TaskExecutor {
       };
       job.waiters.add(waiter);
       hooks.signal.addEventListener('abort', onAbort, { once: true });
+      // Joined a job a worker already runs (an identical attempt of a concurrent run).
+      if (job.active) hooks.onStarted?.();
       this.#reconciler ??= setInterval(() => this.#reconcile(), this.#options.reconcileIntervalMs ?? 1000);
     });
   }
@@ -225,6 +233,7 @@ export class BullmqExecutor implements TaskExecutor {
     const onError = (error: Error) => this.#options.onError?.(error);
     queue.on('error', onError);
     events.on('error', onError);
+    events.on('active', ({ jobId }) => this.#activated(this.#pending.get(jobId)));
     events.on('completed', ({ jobId, returnvalue }) => this.#finished(jobId, parseResult(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => this.#finished(jobId, stalledResult(failedReason)));
     events.on('progress', ({ jobId, data }) => this.#notice(jobId, data as QueueJobNotice));
@@ -263,6 +272,9 @@ export class BullmqExecutor implements TaskExecutor {
     if (state === 'unknown') {
       // Lost (Redis restarted empty) or removed: the next reconcile enqueues it again under the same id.
       pending.submitted = false;
+    } else if (state === 'active') {
+      // Its `active` event may have been missed while Redis was away.
+      this.#activated(pending);
     } else if (state === 'completed' || state === 'failed') {
       const job: Job | undefined = await queue.getJob(pending.jobId);
       if (!job) return;
@@ -303,6 +315,13 @@ export class BullmqExecutor implements TaskExecutor {
     );
   }
 
+  /** A worker took the job: its attempts start now. */
+  #activated(pending: PendingJob | undefined): void {
+    if (!pending || pending.active) return;
+    pending.active = true;
+    for (const { hooks } of pending.waiters) hooks.onStarted?.();
+  }
+
   /** Before the first connection succeeds, failing to connect fails the attempt; later it is ridden out. */
   #failFirstConnection(pending: PendingJob, error: unknown): void {
     if (pending.submitted || this.#connections !== undefined) {
@@ -323,6 +342,8 @@ export class BullmqExecutor implements TaskExecutor {
     }
     const pending = this.#pending.get(jobId);
     if (!pending) return;
+    // A worker answered, so it took the job, even if its `active` event was missed: the start comes first.
+    this.#activated(pending);
     this.#pending.delete(jobId);
     for (const waiter of pending.waiters) {
       waiter.detach();

@@ -22,6 +22,11 @@ export interface InvocationHooks {
   signal: AbortSignal;
   onProgress?(update: ProgressUpdate): void;
   onLog?(entry: AgentLogEntry): void;
+  /**
+   * Called by executors that queue attempts ({@link TaskExecutor.reportsStart}) once a worker has taken the
+   * attempt off the queue; at most once per attempt.
+   */
+  onStarted?(): void;
 }
 
 /** A completed attempt. */
@@ -59,6 +64,13 @@ export interface TaskExecutor {
    * each workflow and passes it as {@link Invocation.workflowKey}.
    */
   readonly keyedByWorkflow?: boolean;
+  /**
+   * Set by executors that queue attempts until a worker takes them: they call
+   * {@link InvocationHooks.onStarted} then, and the coordinator counts the attempt as started (its
+   * `taskStarted` event, running status and start time) only from that moment. Other executors start an
+   * attempt when `execute` is called.
+   */
+  readonly reportsStart?: boolean;
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome>;
   /**
    * Optional: runs several small attempts without timeouts one after another on one worker, sent and

@@ -38,6 +38,7 @@ export const IO_TASK = 1;
 
 /** Receives every state change, synchronously, in the order they happen. */
 export interface SchedulerObserver {
+  /** The task was dispatched: it holds a slot from now on, and its driver hands it to a worker. */
   taskStarted?(index: number, attempt: number, now: number): void;
   taskRetrying?(index: number, nextAttempt: number, retryAt: number, error: string): void;
   taskSettled?(index: number, status: TaskStatus, now: number, error?: string): void;

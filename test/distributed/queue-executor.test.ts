@@ -1,5 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { AgentCoordinator, BullmqExecutor, type Task, TaskPriority, type TaskResult } from 'lingflow';
+import {
+  AgentCoordinator,
+  BullmqExecutor,
+  type CoordinatorStatus,
+  type Task,
+  TaskPriority,
+  type TaskResult,
+} from 'lingflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../bench/sections/distributed/redis-server.js';
 import { WorkerProcess } from '../../bench/sections/distributed/worker-process.js';
@@ -213,12 +220,6 @@ describe('BullMQ executor with worker processes', () => {
       priority,
       context: { progress: true },
     });
-    const queued = new Promise<void>((resolve) => {
-      let started = 0;
-      coordinator.on('taskStarted', () => {
-        if (++started === 4) resolve();
-      });
-    });
     const early = coordinator.executeWorkflow([
       job('low', TaskPriority.LOW),
       job('normal', TaskPriority.NORMAL),
@@ -227,7 +228,6 @@ describe('BullMQ executor with worker processes', () => {
       job('critical', TaskPriority.CRITICAL),
       job('high', TaskPriority.HIGH),
     ]);
-    await queued;
     await waitForQueuedJobs(queue, 4);
     await startWorker(queue);
     await Promise.all([early, late]);
@@ -279,6 +279,53 @@ describe('BullMQ executor with worker processes', () => {
 });
 
 describe('queue workers as the coordinator sees them', () => {
+  const cpuTasks = (...ids: string[]): Task[] =>
+    ids.map((id) => ({ id, agentType: 'cpu', context: { iterations: 1e7 } }));
+
+  it('starts a task when a worker takes its job, not when it is queued', async () => {
+    const queue = freshQueue();
+    const coordinator = queueCoordinator(queue, 2);
+    const events: string[] = [];
+    let firstStart: CoordinatorStatus | undefined;
+    coordinator.on('taskStarted', ({ taskId }) => {
+      events.push(`started ${taskId}`);
+      firstStart ??= coordinator.getStatus();
+    });
+    coordinator.on('taskFinished', ({ result }) => events.push(`finished ${result.taskId}`));
+    const tasks = cpuTasks('one', 'two', 'three');
+
+    const run = coordinator.executeWorkflow(tasks);
+    // No worker: two jobs wait in Redis, one task waits for a slot, and nothing has started.
+    await waitForQueuedJobs(queue, 2);
+    expect(events).toEqual([]);
+    expect(coordinator.getStatus()).toMatchObject({
+      busyAgents: 0,
+      idleAgents: 0,
+      queuedTasks: 3,
+      runningTasks: [],
+      parallelismLimit: 2,
+    });
+    expect(coordinator.getWorkflowStatus()).toMatchObject({ inProgress: 0, pending: 3, waitingOnWorkers: 3 });
+    expect(coordinator.getAgentStatus('cpu')).toMatchObject({ status: 'IDLE', currentTasks: [] });
+
+    const workerStartedAt = Date.now();
+    await startWorker(queue, { concurrency: 1 });
+    const results = await run;
+
+    expect(results.map((result) => result.status)).toEqual(['completed', 'completed', 'completed']);
+    for (const { id } of tasks) {
+      expect(events).toContain(`started ${id}`);
+      expect(events.indexOf(`started ${id}`)).toBeLessThan(events.indexOf(`finished ${id}`));
+    }
+    // The worker runs one job at a time: when the first started, the other job still waited in Redis.
+    const firstId = events[0]!.slice('started '.length);
+    expect(firstStart).toMatchObject({ busyAgents: 1, queuedTasks: 2, runningTasks: [firstId] });
+    // Start times, kept in results and history, are when the worker took each job.
+    for (const { startedAt } of [...results, ...coordinator.getAgentHistory('cpu')])
+      expect(startedAt).toBeGreaterThanOrEqual(workerStartedAt);
+    expect(coordinator.getStatus()).toMatchObject({ maxParallelAgents: 2, busyAgents: 0, queuedTasks: 0 });
+  });
+
   it("runs agents with isolation: 'process' in child processes of the worker, as a local run does", async () => {
     const queue = freshQueue();
     const worker = await startWorker(queue);
