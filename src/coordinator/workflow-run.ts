@@ -174,12 +174,6 @@ export class WorkflowRun {
     this.#pump();
   }
 
-  /** Changes how many CPU tasks run at once; a higher limit starts waiting tasks right away. */
-  setCpuLimit(limit: number): void {
-    this.core.setLimit('cpu', limit);
-    this.resume();
-  }
-
   /** Starts whatever can start now: slots shared with other workflows may have freed up. */
   resume(): void {
     if (!this.core.finished) this.#pump();

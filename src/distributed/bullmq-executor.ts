@@ -37,7 +37,9 @@ export interface BullmqExecutorOptions {
   prefix?: string;
   /**
    * Attempts the coordinator keeps queued or running at once; it becomes the coordinator's default
-   * `maxParallelAgents`. The sum of the workers' concurrency is a good value. Default 16.
+   * `maxParallelAgents`. Default: the sum of the concurrency the workers listed on the queue advertise, read
+   * again at every reconcile while jobs are pending, and 1 while no worker is listed, so that one job waits
+   * for the first worker to come.
    */
   capacity?: number;
   /**
@@ -80,7 +82,8 @@ interface Connections {
   client: Redis;
 }
 
-const DEFAULT_CAPACITY = 16;
+/** Capacity while no worker is listed: enough for the first worker to find a job. */
+const MIN_CAPACITY = 1;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -92,12 +95,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * BullMQ never retries: a failed attempt, including one whose worker died (a stalled job), comes back as
  * a failure and the coordinator retries it under a new job id, exactly as with local threads. An attempt
  * starts when a worker takes its job (BullMQ's `active` event, or the periodic check), not when it is
- * enqueued.
+ * enqueued. Without a fixed `capacity`, {@link threads} follows the workers listed on the queue.
  */
 export class BullmqExecutor implements TaskExecutor {
-  readonly threads: number;
   readonly keyedByWorkflow = true;
   readonly reportsStart = true;
+  /** Without a fixed `capacity`: hears each change of {@link threads} as workers come and go. */
+  readonly watchThreads?: (listener: (threads: number) => void) => () => void;
   /** The queue's name. */
   readonly queueName: string;
   readonly #redis: RedisOptions;
@@ -108,6 +112,9 @@ export class BullmqExecutor implements TaskExecutor {
   readonly #pending = new Map<string, PendingJob>();
   /** Jobs of cancelled attempts: removed from Redis once they end, so a later run never reuses them. */
   readonly #discarded = new Set<string>();
+  readonly #threadWatchers = new Set<(threads: number) => void>();
+  /** Sum of the listed workers' concurrency when last read, at least {@link MIN_CAPACITY}. */
+  #advertised = MIN_CAPACITY;
   #connections: Promise<Connections> | undefined;
   #reconciler: NodeJS.Timeout | undefined;
   #closed = false;
@@ -138,7 +145,18 @@ export class BullmqExecutor implements TaskExecutor {
     this.queueName = options.queue ?? DEFAULT_QUEUE;
     this.#prefix = options.prefix ?? DEFAULT_PREFIX;
     this.#keys = queueKeys(this.#prefix, this.queueName);
-    this.threads = capacity ?? DEFAULT_CAPACITY;
+    if (capacity === undefined)
+      this.watchThreads = (listener) => {
+        this.#threadWatchers.add(listener);
+        return () => {
+          this.#threadWatchers.delete(listener);
+        };
+      };
+  }
+
+  /** Attempts kept queued or running at once: the `capacity` option, else the workers' advertised total. */
+  get threads(): number {
+    return this.#options.capacity ?? this.#advertised;
   }
 
   /** The connection URL with its password masked. */
@@ -193,7 +211,11 @@ export class BullmqExecutor implements TaskExecutor {
       hooks.signal.addEventListener('abort', onAbort, { once: true });
       // Joined a job a worker already runs (an identical attempt of a concurrent run).
       if (job.active) hooks.onStarted?.();
-      this.#reconciler ??= setInterval(() => this.#reconcile(), this.#options.reconcileIntervalMs ?? 1000);
+      if (this.#reconciler === undefined) {
+        this.#reconciler = setInterval(() => this.#reconcile(), this.#options.reconcileIntervalMs ?? 1000);
+        // At once too: the capacity read when work last stopped may be stale by now.
+        this.#reconcile();
+      }
     });
   }
 
@@ -296,7 +318,8 @@ export class BullmqExecutor implements TaskExecutor {
       return;
     }
     void this.#connect().then(
-      async ({ queue }) => {
+      async ({ queue, client }) => {
+        await this.#readCapacity(client).catch((error: unknown) => this.#options.onError?.(asError(error)));
         for (const pending of this.#pending.values()) {
           if (pending.busy) continue;
           if (!pending.submitted) {
@@ -313,6 +336,19 @@ export class BullmqExecutor implements TaskExecutor {
       },
       () => {},
     );
+  }
+
+  /** Follows the capacity the workers listed on the queue advertise, unless the `capacity` option fixes it. */
+  async #readCapacity(client: Redis): Promise<void> {
+    if (this.#options.capacity !== undefined) return;
+    let total = 0;
+    // An entry of an incompatible worker must not turn the sum into NaN.
+    for (const { concurrency } of await listWorkers(client, this.#keys))
+      if (Number.isInteger(concurrency) && concurrency > 0) total += concurrency;
+    const capacity = Math.max(MIN_CAPACITY, total);
+    if (capacity === this.#advertised) return;
+    this.#advertised = capacity;
+    for (const watcher of this.#threadWatchers) watcher(capacity);
   }
 
   /** A worker took the job: its attempts start now. */

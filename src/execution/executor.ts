@@ -57,7 +57,7 @@ export interface BatchHooks {
  * `TaskCancelledError`, `AgentError`, `AgentLoadError`, `WorkerCrashError`.
  */
 export interface TaskExecutor {
-  /** How many CPU tasks can truly run at once. */
+  /** How many CPU tasks can truly run at once; may change when the executor has {@link watchThreads}. */
   readonly threads: number;
   /**
    * Set by executors that identify attempts across processes (queues): the coordinator then fingerprints
@@ -71,6 +71,13 @@ export interface TaskExecutor {
    * attempt when `execute` is called.
    */
   readonly reportsStart?: boolean;
+  /**
+   * Optional, for executors whose capacity changes while they run (queue workers coming and going): calls
+   * `listener` with the new {@link threads} after each change.
+   *
+   * @returns A function that stops the calls.
+   */
+  watchThreads?(listener: (threads: number) => void): () => void;
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome>;
   /**
    * Optional: runs several small attempts without timeouts one after another on one worker, sent and

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   AgentCoordinator,
@@ -18,6 +21,7 @@ const agents = {
   echo: { module: fixtureAgent('echo-context') },
   spin: { module: fixtureAgent('spin') },
   stubborn: { module: new URL('./fixtures/agents/stubborn.js', import.meta.url).pathname },
+  rendezvous: { module: fileURLToPath(new URL('./fixtures/agents/rendezvous.js', import.meta.url)) },
   whoami: { module: whoami },
   whoamiProcess: { module: whoami, isolation: 'process' as const },
 };
@@ -54,11 +58,22 @@ async function startWorker(queue: string, extra: { concurrency?: number } = {}):
   return worker;
 }
 
-function queueCoordinator(queue: string, capacity = 2, extra: object = {}): AgentCoordinator {
+/** `capacity: 'advertised'` leaves it to the workers' advertised concurrency. */
+function queueCoordinator(
+  queue: string,
+  capacity: number | 'advertised' = 2,
+  extra: object = {},
+): AgentCoordinator {
   const coordinator = new AgentCoordinator({
     agents,
     retryDelayMs: 20,
-    executor: { type: 'bullmq', connection: redis.url(), queue, capacity, reconcileIntervalMs: 200 },
+    executor: {
+      type: 'bullmq',
+      connection: redis.url(),
+      queue,
+      ...(capacity === 'advertised' ? {} : { capacity }),
+      reconcileIntervalMs: 200,
+    },
     ...extra,
   });
   coordinators.push(coordinator);
@@ -282,7 +297,7 @@ describe('queue workers as the coordinator sees them', () => {
   const cpuTasks = (...ids: string[]): Task[] =>
     ids.map((id) => ({ id, agentType: 'cpu', context: { iterations: 1e7 } }));
 
-  it('starts a task when a worker takes its job, not when it is queued', async () => {
+  it('starts a task when a worker takes its job, not when it is queued, and an explicit capacity wins', async () => {
     const queue = freshQueue();
     const coordinator = queueCoordinator(queue, 2);
     const events: string[] = [];
@@ -295,7 +310,8 @@ describe('queue workers as the coordinator sees them', () => {
     const tasks = cpuTasks('one', 'two', 'three');
 
     const run = coordinator.executeWorkflow(tasks);
-    // No worker: two jobs wait in Redis, one task waits for a slot, and nothing has started.
+    // No worker: two jobs wait in Redis (the capacity given, not the 1 of an empty queue), one task waits for
+    // a slot, and nothing has started.
     await waitForQueuedJobs(queue, 2);
     expect(events).toEqual([]);
     expect(coordinator.getStatus()).toMatchObject({
@@ -324,6 +340,56 @@ describe('queue workers as the coordinator sees them', () => {
     for (const { startedAt } of [...results, ...coordinator.getAgentHistory('cpu')])
       expect(startedAt).toBeGreaterThanOrEqual(workerStartedAt);
     expect(coordinator.getStatus()).toMatchObject({ maxParallelAgents: 2, busyAgents: 0, queuedTasks: 0 });
+  });
+
+  it('sizes its capacity from the concurrency the workers advertise, and waits for the first worker', async () => {
+    const queue = freshQueue();
+    const coordinator = queueCoordinator(queue, 'advertised');
+    let running = 0;
+    let mostRunning = 0;
+    coordinator.on('taskStarted', () => {
+      mostRunning = Math.max(mostRunning, ++running);
+    });
+    coordinator.on('taskFinished', () => running--);
+
+    // No worker listed yet: one job waits in Redis for the first to come.
+    const beforeWorkers = coordinator.executeWorkflow(cpuTasks('a', 'b', 'c'));
+    await waitForQueuedJobs(queue, 1);
+    expect(coordinator.getStatus()).toMatchObject({
+      busyAgents: 0,
+      idleAgents: 0,
+      queuedTasks: 3,
+      parallelismLimit: 1,
+    });
+    await startWorker(queue, { concurrency: 1 });
+    expect((await beforeWorkers).map((result) => result.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(mostRunning).toBe(1);
+    expect(coordinator.maxParallelAgents).toBe(1);
+
+    // A second worker, of concurrency 2: three tasks that each wait for the other two complete only if the
+    // coordinator now hands out three jobs at once.
+    await startWorker(queue, { concurrency: 2 });
+    const meeting = mkdtempSync(join(tmpdir(), 'lingflow-rendezvous-'));
+    try {
+      const together = await coordinator.executeWorkflow(
+        ['x', 'y', 'z'].map((id) => ({
+          id,
+          agentType: 'rendezvous',
+          // Only so that a coordinator stuck below three fails here instead of hanging.
+          timeoutMs: 20_000,
+          context: { dir: meeting, count: 3 },
+        })),
+      );
+      expect(together.map((result) => result.status)).toEqual(['completed', 'completed', 'completed']);
+    } finally {
+      rmSync(meeting, { recursive: true, force: true });
+    }
+    expect(mostRunning).toBe(3);
+    expect(coordinator.getStatus()).toMatchObject({ maxParallelAgents: 3, parallelismLimit: 3 });
   });
 
   it("runs agents with isolation: 'process' in child processes of the worker, as a local run does", async () => {
