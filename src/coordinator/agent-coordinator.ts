@@ -12,9 +12,7 @@ import { validateCompressionSettings } from '../context/index.js';
 import type { ValidationIssue } from '../errors.js';
 import { CoordinatorClosedError, ValidationError } from '../errors.js';
 import type { TaskExecutor } from '../execution/executor.js';
-import { IsolationRouter } from '../execution/isolation-router.js';
-import { PiscinaExecutor } from '../execution/piscina-executor.js';
-import { ProcessExecutor } from '../execution/process-executor.js';
+import { createLocalExecutor } from '../execution/isolation-router.js';
 import { buildTaskGraph } from '../graph/task-graph.js';
 import { validateTasks } from '../graph/validate-tasks.js';
 import { AgentHistory } from '../monitoring/agent-history.js';
@@ -27,7 +25,14 @@ import { criticalPathOrder } from '../scheduling/dispatch-order.js';
 import { searchDispatchOrder } from '../scheduling/order-search.js';
 import type { PlanOptions, WorkflowPlan } from '../scheduling/planner.js';
 import { durationIssues, planWorkflow } from '../scheduling/planner.js';
-import { CPU_TASK, createSlotPool, IO_TASK, type SlotPool } from '../scheduling/scheduler-core.js';
+import {
+  type ConcurrencyLimits,
+  CPU_TASK,
+  createSlotPool,
+  IO_TASK,
+  type SlotPool,
+  setSlotLimit,
+} from '../scheduling/scheduler-core.js';
 import type { FailurePolicy, Task, TaskRecord, TaskResult } from '../types.js';
 import { TaskPriority } from '../types.js';
 import type { CoordinatorOptions, ResolvedOptions } from './coordinator-options.js';
@@ -88,6 +93,9 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #autopilot: LiveParallelism | undefined;
   /** Every workflow of this coordinator draws from these slots, so together they never oversubscribe the pool. */
   readonly #slots: SlotPool;
+  /** The options' value, or the executor's `threads` as they change when it follows them. */
+  #maxParallelAgents: number;
+  #stopFollowingThreads: (() => void) | undefined;
   #latestRun: WorkflowRun | undefined;
   #executor: TaskExecutor | undefined;
   #closed = false;
@@ -99,15 +107,21 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#agents = registerAgents(this.#options.agents, this.#options.baseDir);
     this.#executor = this.#options.executor;
     this.#autopilot = this.#options.autoParallelism ? this.#createAutopilot() : undefined;
+    this.#maxParallelAgents = this.#options.maxParallelAgents;
     this.#slots = createSlotPool({
-      cpu: this.#autopilot?.limit ?? this.#options.maxParallelAgents,
+      cpu: this.#autopilot?.limit ?? this.#maxParallelAgents,
       io: this.#options.maxParallelIo,
     });
+    if (this.#options.followExecutorThreads)
+      this.#stopFollowingThreads = this.#executor?.watchThreads?.((threads) => {
+        this.#maxParallelAgents = threads;
+        this.#applyLimits({ cpu: threads, io: this.#options.ioLimitFor(threads) });
+      });
   }
 
-  /** CPU tasks run at once at most. */
+  /** CPU tasks run at once at most (with a queue executor, the capacity of its workers now). */
   get maxParallelAgents(): number {
-    return this.#options.maxParallelAgents;
+    return this.#maxParallelAgents;
   }
 
   /**
@@ -151,22 +165,28 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     return this.#validationIssues(tasks, options);
   }
 
-  /** The pool right now: busy and idle CPU slots, queued and running tasks across all running workflows. */
+  /**
+   * The pool right now: busy and idle CPU slots, queued and running tasks across all running workflows. A task
+   * a queue executor holds until a worker takes it counts as queued, though it holds a slot.
+   */
   getStatus(): CoordinatorStatus {
+    let slotsUsed = 0;
     let busy = 0;
     let queued = 0;
     const runningTasks: string[] = [];
     for (const run of this.#activeRuns) {
       const counts = run.core.phaseCounts();
-      busy += run.core.running.cpu + run.core.running.io;
-      queued += counts.ready + counts.retrying;
+      const slots = run.core.running.cpu + run.core.running.io;
+      slotsUsed += slots;
+      busy += slots - run.awaitingWorker;
+      queued += counts.ready + counts.retrying + run.awaitingWorker;
       runningTasks.push(...run.runningTaskIds());
     }
-    const max = this.#options.maxParallelAgents;
+    const max = this.#maxParallelAgents;
     const limit = this.#autopilot?.limit ?? max;
     return {
       busyAgents: busy,
-      idleAgents: Math.max(0, limit - busy),
+      idleAgents: Math.max(0, limit - slotsUsed),
       maxParallelAgents: max,
       parallelismLimit: limit,
       ...(this.#autopilot ? { controller: this.#autopilot.state } : {}),
@@ -177,7 +197,8 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Progress of the workflow running now, or of the last one if none is running. */
   getWorkflowStatus(): WorkflowStatus {
-    return summarizeWorkflow(this.#latestRun?.core.phaseCounts(), this.#latestRun?.tokenTotals);
+    const run = this.#latestRun;
+    return summarizeWorkflow(run?.core.phaseCounts(), run?.tokenTotals, run?.awaitingWorker);
   }
 
   /** What one agent type is doing now, and how many tasks it completed and failed so far. */
@@ -218,6 +239,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopFollowingThreads?.();
     const running = [...this.#activeRuns];
     for (const run of running) run.abort('the coordinator is closing');
     await Promise.all(running.map((run) => run.done));
@@ -319,13 +341,9 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       costs,
     );
     const kinds = agents.map((agent) => (agent.kind === 'io' ? IO_TASK : CPU_TASK));
-    const cpuLimit = this.#autopilot?.limit ?? options.maxParallelAgents;
+    const [cpuLimit, ioLimit] = this.#slots.limit;
     const order = ordering.optimizeOrder
-      ? searchDispatchOrder(
-          { graph, costs, kinds, ioLimit: options.maxParallelIo },
-          rankedOrder.priorityClass,
-          cpuLimit,
-        ).order
+      ? searchDispatchOrder({ graph, costs, kinds, ioLimit }, rankedOrder.priorityClass, cpuLimit).order
       : rankedOrder;
     const run: WorkflowRun = new WorkflowRun({
       workflowId: randomUUID(),
@@ -339,7 +357,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
         order,
         kinds,
         maxAttempts: tasks.map((task) => (task.retries ?? options.defaultRetries) + 1),
-        limits: { cpu: cpuLimit, io: options.maxParallelIo },
+        limits: { cpu: cpuLimit, io: ioLimit },
         slots: this.#slots,
         failurePolicy,
         retryDelayMs: (attempt) => retryDelay(options.retryDelayMs, attempt),
@@ -370,9 +388,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
         initialLimit: availableParallelism() - (readMachine({ sampleCpu: true }).foreignBusyCores ?? 0),
       }),
       intervalMs: this.#options.controlIntervalMs,
-      applyLimit: (limit) => {
-        for (const run of this.#activeRuns) run.setCpuLimit(limit);
-      },
+      applyLimit: (limit) => this.#applyLimits({ cpu: limit }),
       tasksWaiting: () =>
         [...this.#activeRuns].some(
           ({ core }) => core.phaseCounts().ready > 0 && core.running.cpu >= core.limits.cpu,
@@ -389,36 +405,21 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     return autopilot;
   }
 
+  /**
+   * Changes limits of the slots every workflow shares (the 'auto' controller, or a queue's capacity), and
+   * starts at once what a higher limit lets start.
+   */
+  #applyLimits(limits: Partial<ConcurrencyLimits>): void {
+    for (const kind of ['cpu', 'io'] as const) {
+      const limit = limits[kind];
+      if (limit !== undefined) setSlotLimit(this.#slots, kind, limit);
+    }
+    for (const run of this.#activeRuns) run.resume();
+  }
+
   /** Workers start on first use, so a coordinator that only plans or validates costs nothing. */
   #executorForUse(): TaskExecutor {
-    const options = this.#options;
-    this.#executor ??= new IsolationRouter({
-      threads: options.maxParallelAgents,
-      defaultIsolation: options.isolation,
-      executors: {
-        thread: () =>
-          new PiscinaExecutor({
-            threads: options.maxParallelAgents,
-            ioThreads: 1,
-            ioConcurrencyPerThread: options.maxParallelIo,
-            resourceLimits: options.resourceLimits,
-          }),
-        process: () =>
-          new ProcessExecutor({
-            processes: options.maxParallelAgents,
-            ioConcurrencyPerProcess: options.maxParallelIo,
-            // A process has no resource limits of its own; its heap ceiling is a V8 flag.
-            ...(options.resourceLimits?.maxOldGenerationSizeMb === undefined
-              ? {}
-              : {
-                  execArgv: [
-                    ...process.execArgv,
-                    `--max-old-space-size=${options.resourceLimits.maxOldGenerationSizeMb}`,
-                  ],
-                }),
-          }),
-      },
-    });
+    this.#executor ??= createLocalExecutor(this.#options);
     return this.#executor;
   }
 }

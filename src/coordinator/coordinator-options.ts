@@ -20,10 +20,12 @@ import type { AgentIsolation, AgentSpec, FailurePolicy, Task } from '../types.js
 /** Options of `new AgentCoordinator()`. */
 export interface CoordinatorOptions {
   /**
-   * CPU tasks run at once, and worker threads started. Default: the given executor's `threads` (a queue
-   * executor's `capacity`), else {@link recommendParallelism}. `'auto'`: start one thread per core and let a
+   * CPU tasks run at once, and worker threads started. Default: the given executor's `threads`, followed as
+   * they change (a queue executor's `capacity`, else its workers' advertised concurrency), else
+   * {@link recommendParallelism}. `'auto'`: start one thread per core and let a
    * controller change how many CPU tasks run at once while workflows run, from measured throughput and
-   * other processes' CPU use (never more than the threads); see the `parallelismChanged` event.
+   * other processes' CPU use (never more than the threads); see the `parallelismChanged` event. Not with a
+   * queue executor whose capacity follows its workers.
    */
   maxParallelAgents?: number | 'auto';
   /** With `maxParallelAgents: 'auto'`, how often the controller measures and decides. Default 500 ms. */
@@ -68,6 +70,13 @@ export interface CoordinatorOptions {
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   maxParallelAgents: number;
+  /**
+   * `maxParallelAgents` was not given and the executor's `threads` may change (a queue's workers come and
+   * go): the CPU limit follows them, and the I/O limit with it unless `maxParallelIo` was given.
+   */
+  followExecutorThreads: boolean;
+  /** The I/O limit that goes with a CPU limit: `maxParallelIo` if given, else 16 per CPU slot. */
+  ioLimitFor(cpuLimit: number): number;
   /** `maxParallelAgents: 'auto'`: the CPU-task limit follows the controller, up to `maxParallelAgents`. */
   autoParallelism: boolean;
   controlIntervalMs: number;
@@ -89,6 +98,8 @@ export interface ResolvedOptions {
 const POLICIES: readonly FailurePolicy[] = ['continue', 'fail-fast'];
 const ISOLATIONS: readonly AgentIsolation[] = ['thread', 'process'];
 const MAX_RETRY_DELAY_MS = 30_000;
+/** I/O tasks at once per CPU slot when `maxParallelIo` is not given: they mostly wait. */
+const IO_PER_CPU_SLOT = 16;
 
 /** Exponential backoff: `base`, `2 × base`, `4 × base`, … capped at 30 s. */
 export function retryDelay(baseMs: number, failedAttempt: number): number {
@@ -198,14 +209,23 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
 
   const executor = executorFromOption(options.executor);
   const autoParallelism = options.maxParallelAgents === 'auto';
+  if (autoParallelism && executor?.watchThreads) {
+    const message =
+      "'auto' follows this machine's load, but the executor's capacity follows its workers: give a number, or the executor a fixed capacity";
+    throw new ValidationError([{ field: 'maxParallelAgents', message }], 'coordinator options');
+  }
   const maxParallelAgents = autoParallelism
     ? (executor?.threads ?? availableParallelism())
     : ((options.maxParallelAgents as number | undefined) ?? executor?.threads ?? recommendParallelism());
+  const givenIo = options.maxParallelIo;
+  const ioLimitFor = (cpuLimit: number) => givenIo ?? IO_PER_CPU_SLOT * cpuLimit;
   return {
     maxParallelAgents,
+    followExecutorThreads: options.maxParallelAgents === undefined && executor?.watchThreads !== undefined,
+    ioLimitFor,
     autoParallelism,
     controlIntervalMs: options.controlIntervalMs ?? DEFAULT_CONTROL_INTERVAL_MS,
-    maxParallelIo: options.maxParallelIo ?? 16 * maxParallelAgents,
+    maxParallelIo: ioLimitFor(maxParallelAgents),
     agents,
     defaultAgent: options.defaultAgent,
     failurePolicy: options.failurePolicy ?? 'continue',

@@ -80,6 +80,11 @@ export class WorkflowRun {
   readonly #results: (TaskResult | undefined)[];
   readonly #startedPerf = performance.now();
   readonly #tokens: TokenTotals = { original: 0, kept: 0 };
+  /**
+   * Dispatched tasks a queueing executor holds until a worker takes them ({@link TaskExecutor.reportsStart}):
+   * they hold a slot, but are not running yet.
+   */
+  readonly #awaitingWorker = new Set<number>();
   #wakeTimer: NodeJS.Timeout | undefined;
   #finish!: (results: TaskResult[]) => void;
   readonly #done = new Promise<TaskResult[]>((resolve) => {
@@ -95,7 +100,7 @@ export class WorkflowRun {
       ...setup.schedule,
       batching: this.#batchingRule(),
       observer: {
-        taskStarted: (index, attempt) => this.#onStarted(index, attempt),
+        taskStarted: (index, attempt) => this.#onDispatched(index, attempt),
         taskRetrying: (index, nextAttempt, retryAt, error) =>
           setup.emit('taskRetried', {
             workflowId: this.workflowId,
@@ -112,9 +117,17 @@ export class WorkflowRun {
     });
   }
 
-  /** Ids of the tasks running now. */
+  /** Ids of the tasks running on a worker now. */
   runningTaskIds(): string[] {
-    return this.core.runningTasks().map((index) => this.#setup.tasks[index]!.id);
+    return this.core
+      .runningTasks()
+      .filter((index) => !this.#awaitingWorker.has(index))
+      .map((index) => this.#setup.tasks[index]!.id);
+  }
+
+  /** Tasks handed to a queueing executor that no worker has taken yet. */
+  get awaitingWorker(): number {
+    return this.#awaitingWorker.size;
   }
 
   /** The agent type a task of this run was given. */
@@ -129,7 +142,8 @@ export class WorkflowRun {
    */
   #batchingRule(): BatchingRule | undefined {
     const { executor, agents, timeoutsMs, history } = this.#setup;
-    if (!executor.executeBatch) return undefined;
+    // A batch has no start hook: executors that report starts run attempts one by one.
+    if (!executor.executeBatch || executor.reportsStart) return undefined;
     return {
       maxSize: MAX_BATCH_SIZE,
       eligible: (index) =>
@@ -158,12 +172,6 @@ export class WorkflowRun {
   abort(reason: string): void {
     this.core.halt(reason, this.#now());
     this.#pump();
-  }
-
-  /** Changes how many CPU tasks run at once; a higher limit starts waiting tasks right away. */
-  setCpuLimit(limit: number): void {
-    this.core.setLimit('cpu', limit);
-    this.resume();
   }
 
   /** Starts whatever can start now: slots shared with other workflows may have freed up. */
@@ -195,13 +203,23 @@ export class WorkflowRun {
       this.#wakeTimer = setTimeout(() => this.#pump(), Math.max(0, wakeAt - this.#now()));
   }
 
+  #onDispatched(index: number, attempt: number): void {
+    const state = this.#attempts[index]!;
+    // Created before listeners hear of the start, so one that aborts the workflow reaches this attempt too.
+    state.controller = new AbortController();
+    // No start time of an earlier attempt may stand for this one, which may never leave the queue.
+    state.startedAt = undefined;
+    state.startedPerf = undefined;
+    if (this.#setup.executor.reportsStart) this.#awaitingWorker.add(index);
+    else this.#onStarted(index, attempt);
+  }
+
+  /** The attempt runs on a worker: from dispatch for local executors, from `hooks.onStarted` for queues. */
   #onStarted(index: number, attempt: number): void {
     const task = this.#setup.tasks[index]!;
     const state = this.#attempts[index]!;
     state.startedAt = Date.now();
     state.startedPerf = performance.now();
-    // Created before listeners hear of the start, so one that aborts the workflow reaches this attempt too.
-    state.controller = new AbortController();
     this.#setup.emit('taskStarted', {
       workflowId: this.workflowId,
       taskId: task.id,
@@ -243,11 +261,17 @@ export class WorkflowRun {
   }
 
   #launch(dispatch: Dispatch): void {
-    const taskId = this.#setup.tasks[dispatch.index]!.id;
+    const { index, attempt } = dispatch;
+    const taskId = this.#setup.tasks[index]!.id;
     const hooks: InvocationHooks = {
-      signal: this.#attempts[dispatch.index]!.controller!.signal,
+      signal: this.#attempts[index]!.controller!.signal,
       onProgress: (update) => this.#emitProgress(taskId, update),
       onLog: (entry) => this.#emitLog(taskId, entry),
+      // Only while this very attempt waits: a late call must not start a later attempt of the task.
+      onStarted: () => {
+        if (this.core.attemptsOf(index) === attempt && this.#awaitingWorker.delete(index))
+          this.#onStarted(index, attempt);
+      },
     };
     this.#setup.executor
       .execute(this.#invocationOf(dispatch), hooks)
@@ -320,6 +344,7 @@ export class WorkflowRun {
   ): void {
     const state = this.#attempts[index]!;
     state.controller = undefined;
+    this.#awaitingWorker.delete(index);
     state.durationMs = outcome?.durationMs ?? performance.now() - (state.startedPerf ?? performance.now());
     this.#setup.history.record(this.#setup.agents[index]!.type, {
       taskId: this.#setup.tasks[index]!.id,

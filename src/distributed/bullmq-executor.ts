@@ -37,7 +37,9 @@ export interface BullmqExecutorOptions {
   prefix?: string;
   /**
    * Attempts the coordinator keeps queued or running at once; it becomes the coordinator's default
-   * `maxParallelAgents`. The sum of the workers' concurrency is a good value. Default 16.
+   * `maxParallelAgents`. Default: the sum of the concurrency the workers listed on the queue advertise, read
+   * again at every reconcile while jobs are pending, and 1 while no worker is listed, so that one job waits
+   * for the first worker to come.
    */
   capacity?: number;
   /**
@@ -70,6 +72,8 @@ interface PendingJob {
   submitted: boolean;
   /** A submit or check is under way; the reconciler leaves the job alone meanwhile. */
   busy: boolean;
+  /** A worker has taken the job: its waiters heard `onStarted`. */
+  active: boolean;
 }
 
 interface Connections {
@@ -78,7 +82,8 @@ interface Connections {
   client: Redis;
 }
 
-const DEFAULT_CAPACITY = 16;
+/** Capacity while no worker is listed: enough for the first worker to find a job. */
+const MIN_CAPACITY = 1;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -88,11 +93,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * duplicating it. Priority classes become BullMQ priorities. Results, progress and logs come back through
  * BullMQ's event stream, and a periodic check of unfinished jobs covers events missed while Redis was away.
  * BullMQ never retries: a failed attempt, including one whose worker died (a stalled job), comes back as
- * a failure and the coordinator retries it under a new job id, exactly as with local threads.
+ * a failure and the coordinator retries it under a new job id, exactly as with local threads. An attempt
+ * starts when a worker takes its job (BullMQ's `active` event, or the periodic check), not when it is
+ * enqueued. Without a fixed `capacity`, {@link threads} follows the workers listed on the queue.
  */
 export class BullmqExecutor implements TaskExecutor {
-  readonly threads: number;
   readonly keyedByWorkflow = true;
+  readonly reportsStart = true;
+  /** Without a fixed `capacity`: hears each change of {@link threads} as workers come and go. */
+  readonly watchThreads?: (listener: (threads: number) => void) => () => void;
   /** The queue's name. */
   readonly queueName: string;
   readonly #redis: RedisOptions;
@@ -103,6 +112,9 @@ export class BullmqExecutor implements TaskExecutor {
   readonly #pending = new Map<string, PendingJob>();
   /** Jobs of cancelled attempts: removed from Redis once they end, so a later run never reuses them. */
   readonly #discarded = new Set<string>();
+  readonly #threadWatchers = new Set<(threads: number) => void>();
+  /** Sum of the listed workers' concurrency when last read, at least {@link MIN_CAPACITY}. */
+  #advertised = MIN_CAPACITY;
   #connections: Promise<Connections> | undefined;
   #reconciler: NodeJS.Timeout | undefined;
   #closed = false;
@@ -133,7 +145,18 @@ export class BullmqExecutor implements TaskExecutor {
     this.queueName = options.queue ?? DEFAULT_QUEUE;
     this.#prefix = options.prefix ?? DEFAULT_PREFIX;
     this.#keys = queueKeys(this.#prefix, this.queueName);
-    this.threads = capacity ?? DEFAULT_CAPACITY;
+    if (capacity === undefined)
+      this.watchThreads = (listener) => {
+        this.#threadWatchers.add(listener);
+        return () => {
+          this.#threadWatchers.delete(listener);
+        };
+      };
+  }
+
+  /** Attempts kept queued or running at once: the `capacity` option, else the workers' advertised total. */
+  get threads(): number {
+    return this.#options.capacity ?? this.#advertised;
   }
 
   /** The connection URL with its password masked. */
@@ -169,6 +192,7 @@ export class BullmqExecutor implements TaskExecutor {
           waiters: new Set(),
           submitted: false,
           busy: false,
+          active: false,
         };
         this.#pending.set(jobId, pending);
         this.#discarded.delete(jobId);
@@ -185,7 +209,13 @@ export class BullmqExecutor implements TaskExecutor {
       };
       job.waiters.add(waiter);
       hooks.signal.addEventListener('abort', onAbort, { once: true });
-      this.#reconciler ??= setInterval(() => this.#reconcile(), this.#options.reconcileIntervalMs ?? 1000);
+      // Joined a job a worker already runs (an identical attempt of a concurrent run).
+      if (job.active) hooks.onStarted?.();
+      if (this.#reconciler === undefined) {
+        this.#reconciler = setInterval(() => this.#reconcile(), this.#options.reconcileIntervalMs ?? 1000);
+        // At once too: the capacity read when work last stopped may be stale by now.
+        this.#reconcile();
+      }
     });
   }
 
@@ -225,6 +255,7 @@ export class BullmqExecutor implements TaskExecutor {
     const onError = (error: Error) => this.#options.onError?.(error);
     queue.on('error', onError);
     events.on('error', onError);
+    events.on('active', ({ jobId }) => this.#activated(this.#pending.get(jobId)));
     events.on('completed', ({ jobId, returnvalue }) => this.#finished(jobId, parseResult(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => this.#finished(jobId, stalledResult(failedReason)));
     events.on('progress', ({ jobId, data }) => this.#notice(jobId, data as QueueJobNotice));
@@ -263,6 +294,9 @@ export class BullmqExecutor implements TaskExecutor {
     if (state === 'unknown') {
       // Lost (Redis restarted empty) or removed: the next reconcile enqueues it again under the same id.
       pending.submitted = false;
+    } else if (state === 'active') {
+      // Its `active` event may have been missed while Redis was away.
+      this.#activated(pending);
     } else if (state === 'completed' || state === 'failed') {
       const job: Job | undefined = await queue.getJob(pending.jobId);
       if (!job) return;
@@ -284,7 +318,8 @@ export class BullmqExecutor implements TaskExecutor {
       return;
     }
     void this.#connect().then(
-      async ({ queue }) => {
+      async ({ queue, client }) => {
+        await this.#readCapacity(client).catch((error: unknown) => this.#options.onError?.(asError(error)));
         for (const pending of this.#pending.values()) {
           if (pending.busy) continue;
           if (!pending.submitted) {
@@ -301,6 +336,26 @@ export class BullmqExecutor implements TaskExecutor {
       },
       () => {},
     );
+  }
+
+  /** Follows the capacity the workers listed on the queue advertise, unless the `capacity` option fixes it. */
+  async #readCapacity(client: Redis): Promise<void> {
+    if (this.#options.capacity !== undefined) return;
+    let total = 0;
+    // An entry of an incompatible worker must not turn the sum into NaN.
+    for (const { concurrency } of await listWorkers(client, this.#keys))
+      if (Number.isInteger(concurrency) && concurrency > 0) total += concurrency;
+    const capacity = Math.max(MIN_CAPACITY, total);
+    if (capacity === this.#advertised) return;
+    this.#advertised = capacity;
+    for (const watcher of this.#threadWatchers) watcher(capacity);
+  }
+
+  /** A worker took the job: its attempts start now. */
+  #activated(pending: PendingJob | undefined): void {
+    if (!pending || pending.active) return;
+    pending.active = true;
+    for (const { hooks } of pending.waiters) hooks.onStarted?.();
   }
 
   /** Before the first connection succeeds, failing to connect fails the attempt; later it is ridden out. */
@@ -323,6 +378,8 @@ export class BullmqExecutor implements TaskExecutor {
     }
     const pending = this.#pending.get(jobId);
     if (!pending) return;
+    // A worker answered, so it took the job, even if its `active` event was missed: the start comes first.
+    this.#activated(pending);
     this.#pending.delete(jobId);
     for (const waiter of pending.waiters) {
       waiter.detach();

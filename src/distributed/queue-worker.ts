@@ -16,8 +16,8 @@ import {
   ValidationError,
   WorkerCrashError,
 } from '../errors.js';
-import { PiscinaExecutor } from '../execution/piscina-executor.js';
-import type { AgentSpec } from '../types.js';
+import { createLocalExecutor } from '../execution/isolation-router.js';
+import type { AgentIsolation, AgentSpec } from '../types.js';
 import type { QueueJobNotice, QueueJobResult } from './job-payload.js';
 import { validateJobPayload } from './job-payload.js';
 import type { CancelNotice } from './queue-keys.js';
@@ -42,6 +42,8 @@ export interface QueueWorkerOptions {
   baseDir?: string;
   /** Attempts run at once, and worker threads started; `auto` (default) sizes it from the machine. */
   concurrency?: number | 'auto';
+  /** Where agents that do not choose run: `thread` (default) or `process` (child processes), as locally. */
+  isolation?: AgentIsolation;
   /** Heap and stack limits of each worker thread. */
   resourceLimits?: ResourceLimits;
   /**
@@ -68,9 +70,9 @@ export interface QueueWorker {
 const ADVERTISE_TTL_MS = 15_000;
 
 /**
- * Takes jobs from a BullMQ queue and runs their agents on a local Piscina pool, the same executor and
- * thread pipeline a coordinator uses for local runs, so this process's main thread only moves messages
- * and renews job locks. Every job is validated before any agent runs. Coordinators cancel running jobs
+ * Takes jobs from a BullMQ queue and runs their agents on this machine exactly as a coordinator runs them
+ * locally: on worker threads, or in child processes for agents with `isolation: 'process'`, through the same
+ * executors, so this process's main thread only moves messages and renews job locks. Every job is validated before any agent runs. Coordinators cancel running jobs
  * through a pub/sub channel; the worker advertises its capacity under a key that expires if it dies.
  *
  * @throws {ValidationError} when the options are invalid.
@@ -86,6 +88,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     agents: options.agents,
     baseDir: options.baseDir,
     resourceLimits: options.resourceLimits,
+    isolation: options.isolation,
     ...(options.concurrency === 'auto' ? {} : { maxParallelAgents: options.concurrency }),
   });
   const agents = registerAgents(resolved.agents, resolved.baseDir);
@@ -102,12 +105,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     startedAt: Date.now(),
   };
   const onError = (error: Error) => options.onError?.(error);
-  const local = new PiscinaExecutor({
-    threads: resolved.maxParallelAgents,
-    ioThreads: 1,
-    ioConcurrencyPerThread: resolved.maxParallelIo,
-    resourceLimits: resolved.resourceLimits,
-  });
+  const local = createLocalExecutor(resolved);
   const knownAgents = new Set(agents.keys());
 
   const processJob = async (job: Job, _token?: string, signal?: AbortSignal): Promise<QueueJobResult> => {

@@ -22,6 +22,11 @@ export interface InvocationHooks {
   signal: AbortSignal;
   onProgress?(update: ProgressUpdate): void;
   onLog?(entry: AgentLogEntry): void;
+  /**
+   * Called by executors that queue attempts ({@link TaskExecutor.reportsStart}) once a worker has taken the
+   * attempt off the queue; at most once per attempt.
+   */
+  onStarted?(): void;
 }
 
 /** A completed attempt. */
@@ -52,13 +57,27 @@ export interface BatchHooks {
  * `TaskCancelledError`, `AgentError`, `AgentLoadError`, `WorkerCrashError`.
  */
 export interface TaskExecutor {
-  /** How many CPU tasks can truly run at once. */
+  /** How many CPU tasks can truly run at once; may change when the executor has {@link watchThreads}. */
   readonly threads: number;
   /**
    * Set by executors that identify attempts across processes (queues): the coordinator then fingerprints
    * each workflow and passes it as {@link Invocation.workflowKey}.
    */
   readonly keyedByWorkflow?: boolean;
+  /**
+   * Set by executors that queue attempts until a worker takes them: they call
+   * {@link InvocationHooks.onStarted} then, and the coordinator counts the attempt as started (its
+   * `taskStarted` event, running status and start time) only from that moment. Other executors start an
+   * attempt when `execute` is called.
+   */
+  readonly reportsStart?: boolean;
+  /**
+   * Optional, for executors whose capacity changes while they run (queue workers coming and going): calls
+   * `listener` with the new {@link threads} after each change.
+   *
+   * @returns A function that stops the calls.
+   */
+  watchThreads?(listener: (threads: number) => void): () => void;
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome>;
   /**
    * Optional: runs several small attempts without timeouts one after another on one worker, sent and

@@ -1,5 +1,8 @@
+import type { ResourceLimits } from 'node:worker_threads';
 import type { AgentIsolation } from '../types.js';
 import type { BatchHooks, Invocation, InvocationHooks, InvocationOutcome, TaskExecutor } from './executor.js';
+import { PiscinaExecutor } from './piscina-executor.js';
+import { ProcessExecutor } from './process-executor.js';
 
 /** Options of {@link IsolationRouter}. */
 export interface IsolationRouterOptions {
@@ -58,4 +61,51 @@ export class IsolationRouter implements TaskExecutor {
   async close(): Promise<void> {
     await Promise.all([...this.#started.values()].map((executor) => executor.close()));
   }
+}
+
+/** What {@link createLocalExecutor} needs; the fields mean what the coordinator's options of the same names do. */
+export interface LocalExecutorOptions {
+  /** CPU tasks at once: worker threads, and worker processes once an agent needs them. */
+  maxParallelAgents: number;
+  /** I/O tasks at once on the one I/O thread (or process). */
+  maxParallelIo: number;
+  /** Isolation of agents that do not choose one. */
+  isolation: AgentIsolation;
+  /** Heap and stack limits of each worker thread; the heap limit also caps each worker process. */
+  resourceLimits?: ResourceLimits;
+}
+
+/**
+ * This machine's executor, as a coordinator runs locally and a queue worker runs its jobs: worker threads,
+ * and child processes for agents with `isolation: 'process'`, each pool started on first use.
+ */
+export function createLocalExecutor(options: LocalExecutorOptions): IsolationRouter {
+  const { maxParallelAgents, maxParallelIo, resourceLimits } = options;
+  return new IsolationRouter({
+    threads: maxParallelAgents,
+    defaultIsolation: options.isolation,
+    executors: {
+      thread: () =>
+        new PiscinaExecutor({
+          threads: maxParallelAgents,
+          ioThreads: 1,
+          ioConcurrencyPerThread: maxParallelIo,
+          resourceLimits,
+        }),
+      process: () =>
+        new ProcessExecutor({
+          processes: maxParallelAgents,
+          ioConcurrencyPerProcess: maxParallelIo,
+          // A process has no resource limits of its own; its heap ceiling is a V8 flag.
+          ...(resourceLimits?.maxOldGenerationSizeMb === undefined
+            ? {}
+            : {
+                execArgv: [
+                  ...process.execArgv,
+                  `--max-old-space-size=${resourceLimits.maxOldGenerationSizeMb}`,
+                ],
+              }),
+        }),
+    },
+  });
 }

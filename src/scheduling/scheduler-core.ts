@@ -36,8 +36,17 @@ export const CPU_TASK = 0;
 /** Kind of each task, as stored by the scheduler. */
 export const IO_TASK = 1;
 
+/**
+ * Changes one limit of a slot pool (at least 1); slots in use are never taken back, new tasks start only below
+ * the limit.
+ */
+export function setSlotLimit(slots: SlotPool, kind: keyof ConcurrencyLimits, limit: number): void {
+  slots.limit[kind === 'cpu' ? CPU_TASK : IO_TASK] = Math.max(1, Math.floor(limit));
+}
+
 /** Receives every state change, synchronously, in the order they happen. */
 export interface SchedulerObserver {
+  /** The task was dispatched: it holds a slot from now on, and its driver hands it to a worker. */
   taskStarted?(index: number, attempt: number, now: number): void;
   taskRetrying?(index: number, nextAttempt: number, retryAt: number, error: string): void;
   taskSettled?(index: number, status: TaskStatus, now: number, error?: string): void;
@@ -201,7 +210,7 @@ export class SchedulerCore {
    * ones start only below the limit.
    */
   setLimit(kind: keyof ConcurrencyLimits, limit: number): void {
-    this.#slots.limit[kind === 'cpu' ? CPU_TASK : IO_TASK] = Math.max(1, Math.floor(limit));
+    setSlotLimit(this.#slots, kind, limit);
   }
 
   /** When the earliest retry falls due, if any is waiting. */

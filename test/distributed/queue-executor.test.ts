@@ -1,14 +1,29 @@
-import { AgentCoordinator, BullmqExecutor, type Task, TaskPriority, type TaskResult } from 'lingflow';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AgentCoordinator,
+  BullmqExecutor,
+  type CoordinatorStatus,
+  type Task,
+  TaskPriority,
+  type TaskResult,
+} from 'lingflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../bench/sections/distributed/redis-server.js';
 import { WorkerProcess } from '../../bench/sections/distributed/worker-process.js';
 import { fixtureAgent } from '../helpers.js';
 
+const whoami = fileURLToPath(new URL('../process/fixtures/whoami.js', import.meta.url));
 const agents = {
   cpu: { module: fixtureAgent('cpu') },
   echo: { module: fixtureAgent('echo-context') },
   spin: { module: fixtureAgent('spin') },
   stubborn: { module: new URL('./fixtures/agents/stubborn.js', import.meta.url).pathname },
+  rendezvous: { module: fileURLToPath(new URL('./fixtures/agents/rendezvous.js', import.meta.url)) },
+  whoami: { module: whoami },
+  whoamiProcess: { module: whoami, isolation: 'process' as const },
 };
 
 let redis: RedisServer;
@@ -43,11 +58,22 @@ async function startWorker(queue: string, extra: { concurrency?: number } = {}):
   return worker;
 }
 
-function queueCoordinator(queue: string, capacity = 2, extra: object = {}): AgentCoordinator {
+/** `capacity: 'advertised'` leaves it to the workers' advertised concurrency. */
+function queueCoordinator(
+  queue: string,
+  capacity: number | 'advertised' = 2,
+  extra: object = {},
+): AgentCoordinator {
   const coordinator = new AgentCoordinator({
     agents,
     retryDelayMs: 20,
-    executor: { type: 'bullmq', connection: redis.url(), queue, capacity, reconcileIntervalMs: 200 },
+    executor: {
+      type: 'bullmq',
+      connection: redis.url(),
+      queue,
+      ...(capacity === 'advertised' ? {} : { capacity }),
+      reconcileIntervalMs: 200,
+    },
     ...extra,
   });
   coordinators.push(coordinator);
@@ -209,12 +235,6 @@ describe('BullMQ executor with worker processes', () => {
       priority,
       context: { progress: true },
     });
-    const queued = new Promise<void>((resolve) => {
-      let started = 0;
-      coordinator.on('taskStarted', () => {
-        if (++started === 4) resolve();
-      });
-    });
     const early = coordinator.executeWorkflow([
       job('low', TaskPriority.LOW),
       job('normal', TaskPriority.NORMAL),
@@ -223,7 +243,6 @@ describe('BullMQ executor with worker processes', () => {
       job('critical', TaskPriority.CRITICAL),
       job('high', TaskPriority.HIGH),
     ]);
-    await queued;
     await waitForQueuedJobs(queue, 4);
     await startWorker(queue);
     await Promise.all([early, late]);
@@ -271,6 +290,122 @@ describe('BullMQ executor with worker processes', () => {
     expect(result!.status).toBe('failed');
     expect(result!.error).toMatch(/refused the job: Invalid job: 1 problem/);
     expect(result!.error).toContain('this worker has no agent "stranger"');
+  });
+});
+
+describe('queue workers as the coordinator sees them', () => {
+  const cpuTasks = (...ids: string[]): Task[] =>
+    ids.map((id) => ({ id, agentType: 'cpu', context: { iterations: 1e7 } }));
+
+  it('starts a task when a worker takes its job, not when it is queued, and an explicit capacity wins', async () => {
+    const queue = freshQueue();
+    const coordinator = queueCoordinator(queue, 2);
+    const events: string[] = [];
+    let firstStart: CoordinatorStatus | undefined;
+    coordinator.on('taskStarted', ({ taskId }) => {
+      events.push(`started ${taskId}`);
+      firstStart ??= coordinator.getStatus();
+    });
+    coordinator.on('taskFinished', ({ result }) => events.push(`finished ${result.taskId}`));
+    const tasks = cpuTasks('one', 'two', 'three');
+
+    const run = coordinator.executeWorkflow(tasks);
+    // No worker: two jobs wait in Redis (the capacity given, not the 1 of an empty queue), one task waits for
+    // a slot, and nothing has started.
+    await waitForQueuedJobs(queue, 2);
+    expect(events).toEqual([]);
+    expect(coordinator.getStatus()).toMatchObject({
+      busyAgents: 0,
+      idleAgents: 0,
+      queuedTasks: 3,
+      runningTasks: [],
+      parallelismLimit: 2,
+    });
+    expect(coordinator.getWorkflowStatus()).toMatchObject({ inProgress: 0, pending: 3, waitingOnWorkers: 3 });
+    expect(coordinator.getAgentStatus('cpu')).toMatchObject({ status: 'IDLE', currentTasks: [] });
+
+    const workerStartedAt = Date.now();
+    await startWorker(queue, { concurrency: 1 });
+    const results = await run;
+
+    expect(results.map((result) => result.status)).toEqual(['completed', 'completed', 'completed']);
+    for (const { id } of tasks) {
+      expect(events).toContain(`started ${id}`);
+      expect(events.indexOf(`started ${id}`)).toBeLessThan(events.indexOf(`finished ${id}`));
+    }
+    // The worker runs one job at a time: when the first started, the other job still waited in Redis.
+    const firstId = events[0]!.slice('started '.length);
+    expect(firstStart).toMatchObject({ busyAgents: 1, queuedTasks: 2, runningTasks: [firstId] });
+    // Start times, kept in results and history, are when the worker took each job.
+    for (const { startedAt } of [...results, ...coordinator.getAgentHistory('cpu')])
+      expect(startedAt).toBeGreaterThanOrEqual(workerStartedAt);
+    expect(coordinator.getStatus()).toMatchObject({ maxParallelAgents: 2, busyAgents: 0, queuedTasks: 0 });
+  });
+
+  it('sizes its capacity from the concurrency the workers advertise, and waits for the first worker', async () => {
+    const queue = freshQueue();
+    const coordinator = queueCoordinator(queue, 'advertised');
+    let running = 0;
+    let mostRunning = 0;
+    coordinator.on('taskStarted', () => {
+      mostRunning = Math.max(mostRunning, ++running);
+    });
+    coordinator.on('taskFinished', () => running--);
+
+    // No worker listed yet: one job waits in Redis for the first to come.
+    const beforeWorkers = coordinator.executeWorkflow(cpuTasks('a', 'b', 'c'));
+    await waitForQueuedJobs(queue, 1);
+    expect(coordinator.getStatus()).toMatchObject({
+      busyAgents: 0,
+      idleAgents: 0,
+      queuedTasks: 3,
+      parallelismLimit: 1,
+    });
+    await startWorker(queue, { concurrency: 1 });
+    expect((await beforeWorkers).map((result) => result.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(mostRunning).toBe(1);
+    expect(coordinator.maxParallelAgents).toBe(1);
+
+    // A second worker, of concurrency 2: three tasks that each wait for the other two complete only if the
+    // coordinator now hands out three jobs at once.
+    await startWorker(queue, { concurrency: 2 });
+    const meeting = mkdtempSync(join(tmpdir(), 'lingflow-rendezvous-'));
+    try {
+      const together = await coordinator.executeWorkflow(
+        ['x', 'y', 'z'].map((id) => ({
+          id,
+          agentType: 'rendezvous',
+          // Only so that a coordinator stuck below three fails here instead of hanging.
+          timeoutMs: 20_000,
+          context: { dir: meeting, count: 3 },
+        })),
+      );
+      expect(together.map((result) => result.status)).toEqual(['completed', 'completed', 'completed']);
+    } finally {
+      rmSync(meeting, { recursive: true, force: true });
+    }
+    expect(mostRunning).toBe(3);
+    expect(coordinator.getStatus()).toMatchObject({ maxParallelAgents: 3, parallelismLimit: 3 });
+  });
+
+  it("runs agents with isolation: 'process' in child processes of the worker, as a local run does", async () => {
+    const queue = freshQueue();
+    const worker = await startWorker(queue);
+    const coordinator = queueCoordinator(queue);
+
+    const [isolated, threaded] = await coordinator.executeWorkflow([
+      { id: 'isolated', agentType: 'whoamiProcess' },
+      { id: 'threaded', agentType: 'whoami' },
+    ]);
+
+    // The main thread of a process other than the worker's: one of its child processes.
+    expect(isolated).toMatchObject({ status: 'completed', output: { isMainThread: true } });
+    expect((isolated!.output as { pid: number }).pid).not.toBe(worker.pid);
+    expect(threaded).toMatchObject({ status: 'completed', output: { isMainThread: false, pid: worker.pid } });
   });
 });
 

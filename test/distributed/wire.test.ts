@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AgentCoordinator } from '../../src/coordinator/agent-coordinator.js';
 import { jobIdFor } from '../../src/distributed/job-id.js';
 import { validateJobPayload } from '../../src/distributed/job-payload.js';
 import { parseRedisConnection, redactConnection } from '../../src/distributed/redis-connection.js';
@@ -77,5 +78,29 @@ describe('job payload validation', () => {
     ]);
     expect(() => validateJobPayload('not an object', agents)).toThrow(ValidationError);
     expect(() => validateJobPayload({ version: 1, task: null }, agents)).toThrow(/task: expected an object/);
+  });
+});
+
+describe('coordinator options with a queue executor', () => {
+  const executor = { type: 'bullmq', connection: 'redis://127.0.0.1:1' } as const;
+
+  it("follows the workers' capacity, 1 until any is listed, unless a capacity or a limit is given", async () => {
+    const following = new AgentCoordinator({ executor });
+    const fixed = new AgentCoordinator({ executor: { ...executor, capacity: 6 } });
+    const limited = new AgentCoordinator({ executor, maxParallelAgents: 3 });
+    try {
+      expect(following.getStatus()).toMatchObject({ maxParallelAgents: 1, parallelismLimit: 1 });
+      expect(fixed.getStatus()).toMatchObject({ maxParallelAgents: 6, parallelismLimit: 6 });
+      expect(limited.getStatus()).toMatchObject({ maxParallelAgents: 3, parallelismLimit: 3 });
+    } finally {
+      await Promise.all([following.close(), fixed.close(), limited.close()]);
+    }
+  });
+
+  it("refuses 'auto', which follows this machine, with a capacity that follows the workers", () => {
+    expect(() => new AgentCoordinator({ executor, maxParallelAgents: 'auto' })).toThrow(
+      /maxParallelAgents: 'auto' follows this machine's load/,
+    );
+    expect(() => new AgentCoordinator({ executor, maxParallelAgents: 'auto' })).toThrow(ValidationError);
   });
 });

@@ -61,17 +61,30 @@ describe('lingflow worker', () => {
   });
 
   it('explains a missing connection', async () => {
-    const stderr = new PassThrough();
-    let printed = '';
-    stderr.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-    });
-    const code = await runCli(
-      ['worker', '--agents', join(dir, 'agents.json')],
-      { stdout: new PassThrough(), stderr, env: {}, signal: new AbortController().signal },
-      [workerCommand],
-    );
+    const { code, printed } = await runWorker(['--agents', join(dir, 'agents.json')], {});
     expect(code).toBe(2);
     expect(printed).toContain('LINGFLOW_REDIS_URL');
   });
+
+  it('refuses an --isolation it does not know, before connecting', async () => {
+    const args = ['--agents', join(dir, 'agents.json'), '--isolation', 'fiber'];
+    const { code, printed } = await runWorker(args, { LINGFLOW_REDIS_URL: redis.url() });
+    expect(code).toBe(2);
+    expect(printed).toContain('--isolation expects "thread" or "process", got "fiber"');
+  });
 });
+
+/** Runs `lingflow worker` in this process until it exits by itself; what it printed on stderr. */
+async function runWorker(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; printed: string }> {
+  const stderr = new PassThrough();
+  let printed = '';
+  stderr.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  const code = await runCli(
+    ['worker', ...args],
+    { stdout: new PassThrough(), stderr, env, signal: new AbortController().signal },
+    [workerCommand],
+  );
+  return { code, printed };
+}

@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { AgentCoordinator } from '../../coordinator/agent-coordinator.js';
 import { ValidationError } from '../../errors.js';
 import { toChromeTrace, traceSpansFromHistory } from '../../monitoring/chrome-trace.js';
-import type { AgentIsolation } from '../../types.js';
 import { loadWorkflowFile } from '../../workflow-file/load-workflow-file.js';
 import type { Command } from '../command.js';
 import { plural } from '../format.js';
+import { ISOLATION_OPTION, parseIsolation } from '../isolation-option.js';
 import type { RunDisplay } from '../run/display.js';
 import { useColor } from '../run/display.js';
 import { LiveDisplay } from '../run/live-display.js';
@@ -51,16 +51,12 @@ export const runCommand: Command = {
       valueName: 'FILE',
       description: 'Record finished tasks in FILE; running again with it skips the tasks already done.',
     },
-    isolation: {
-      type: 'string',
-      valueName: 'thread|process',
-      description: 'Run agents that do not choose in worker threads (default) or in child processes.',
-    },
+    isolation: ISOLATION_OPTION,
   },
 
   async run({ values, positionals }, io) {
     const parallel = parseParallel(values.parallel);
-    const isolation = parseIsolation(values.isolation);
+    const isolation = parseIsolation(values.isolation, 'run');
     const workflow = await loadWorkflowFile(positionals[0]!);
     const maxParallelAgents = parallel ?? workflow.parallel;
     const coordinator = new AgentCoordinator({
@@ -136,9 +132,4 @@ function parseParallel(value: string | boolean | undefined): number | 'auto' | u
     `--parallel expects a whole number of at least 1 or "auto", got "${String(value)}"`,
     'run',
   );
-}
-
-function parseIsolation(value: string | boolean | undefined): AgentIsolation | undefined {
-  if (value === undefined || value === 'thread' || value === 'process') return value;
-  throw new UsageError(`--isolation expects "thread" or "process", got "${String(value)}"`, 'run');
 }
