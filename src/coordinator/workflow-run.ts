@@ -59,6 +59,8 @@ interface AttemptState {
   output?: unknown;
   outputFiles: string[];
   context?: ContextReport;
+  /** Attempts cancelled before any worker took them: they ran nothing, so they are not counted. */
+  unstarted?: number;
 }
 
 /** Context tokens of a workflow's completed tasks, before and after compression. */
@@ -344,7 +346,12 @@ export class WorkflowRun {
   ): void {
     const state = this.#attempts[index]!;
     state.controller = undefined;
-    this.#awaitingWorker.delete(index);
+    const neverStarted = this.#awaitingWorker.delete(index);
+    // Cancelled while still queued, as a task cancelled before dispatch: no attempt, no history entry.
+    if (neverStarted && status === 'cancelled') {
+      state.unstarted = (state.unstarted ?? 0) + 1;
+      return;
+    }
     state.durationMs = outcome?.durationMs ?? performance.now() - (state.startedPerf ?? performance.now());
     this.#setup.history.record(this.#setup.agents[index]!.type, {
       taskId: this.#setup.tasks[index]!.id,
@@ -368,7 +375,7 @@ export class WorkflowRun {
       status,
       outputFiles: state.outputFiles,
       agentType: this.#setup.agents[index]!.type,
-      attempts: this.core.attemptsOf(index),
+      attempts: this.core.attemptsOf(index) - (state.unstarted ?? 0),
       durationMs: state.durationMs,
       finishedAt: Date.now(),
     };

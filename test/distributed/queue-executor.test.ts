@@ -342,6 +342,24 @@ describe('queue workers as the coordinator sees them', () => {
     expect(coordinator.getStatus()).toMatchObject({ maxParallelAgents: 2, busyAgents: 0, queuedTasks: 0 });
   });
 
+  it('counts no attempt for a task cancelled while its job waits in the queue, as locally', async () => {
+    const queue = freshQueue();
+    const coordinator = queueCoordinator(queue, 2);
+    const started: string[] = [];
+    coordinator.on('taskStarted', ({ taskId }) => started.push(taskId));
+    const controller = new AbortController();
+    const run = coordinator.executeWorkflow(cpuTasks('queued', 'waiting'), { signal: controller.signal });
+    await waitForQueuedJobs(queue, 2);
+    controller.abort('user pressed stop');
+    const results = await run;
+    expect(results.map(({ status, attempts }) => [status, attempts])).toEqual([
+      ['cancelled', 0],
+      ['cancelled', 0],
+    ]);
+    expect(started).toEqual([]);
+    expect(coordinator.getAgentHistory('cpu')).toEqual([]);
+  });
+
   it('sizes its capacity from the concurrency the workers advertise, and waits for the first worker', async () => {
     const queue = freshQueue();
     const coordinator = queueCoordinator(queue, 'advertised');
