@@ -22,8 +22,40 @@ interface Edit extends Span {
 }
 
 interface Removal extends Edit {
-  /** Estimated tokens saved. */
+  /** Estimated tokens saved by this edit alone, on the original text. */
   saves: number;
+}
+
+/**
+ * The outermost edits applied so far, in document order, each with the tokens it and the edits inside it
+ * save. Edits are nested or disjoint (they are syntax nodes), so what an edit adds is its own estimate less
+ * what the edits inside it already saved: folding a body whose comments are gone saves only the rest.
+ */
+class AppliedEdits {
+  private readonly spans: { start: number; end: number; saved: number }[] = [];
+
+  /**
+   * Records an edit and returns the tokens it adds to what earlier edits saved, or undefined if it lies
+   * inside one of them, which makes it moot.
+   */
+  add(removal: Removal): number | undefined {
+    const { spans } = this;
+    // First span ending after the edit starts: the only one that can contain it or be contained in it first.
+    let low = 0;
+    let high = spans.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (spans[middle]!.end <= removal.start) low = middle + 1;
+      else high = middle;
+    }
+    const first = spans[low];
+    if (first !== undefined && first.start <= removal.start && first.end >= removal.end) return undefined;
+    let inside = 0;
+    let last = low;
+    while (last < spans.length && spans[last]!.end <= removal.end) inside += spans[last++]!.saved;
+    spans.splice(low, last - low, { start: removal.start, end: removal.end, saved: removal.saves });
+    return removal.saves - inside;
+  }
 }
 
 function applyEdits(text: string, edits: readonly Edit[]): string {
@@ -96,7 +128,8 @@ function byWorth<T extends Span>(
 class CodeCompressor {
   private readonly edits: Edit[] = [];
   // Folds and drops, in the order made (comment stripping is not undone).
-  private readonly stepEdits: Removal[] = [];
+  private readonly stepEdits: { edit: Edit; saves: number }[] = [];
+  private readonly applied = new AppliedEdits();
   private readonly strategies: string[] = [];
   private estimated: number;
   // Exact count over estimate, learnt from each exact count.
@@ -133,8 +166,8 @@ class CodeCompressor {
       const target = this.input.budget / this.correction;
       do {
         const removal = removals[next++]!;
-        this.add(removal);
-        this.stepEdits.push(removal);
+        const saves = this.add(removal);
+        if (saves !== undefined) this.stepEdits.push({ edit: removal, saves });
       } while (next < removals.length && this.estimated > target);
       if (!this.strategies.includes(strategy)) this.strategies.push(strategy);
       this.check();
@@ -159,10 +192,10 @@ class CodeCompressor {
     if (room < this.input.budget * (1 - REFINE_BELOW)) return fitting;
     const undone = new Set<Edit>();
     for (let i = this.stepEdits.length - 1; i >= 0 && room > 0; i--) {
-      const removal = this.stepEdits[i]!;
-      if (removal.saves <= room) {
-        undone.add(removal);
-        room -= removal.saves;
+      const { edit, saves } = this.stepEdits[i]!;
+      if (saves <= room) {
+        undone.add(edit);
+        room -= saves;
       }
     }
     if (undone.size === 0) return fitting;
@@ -178,10 +211,14 @@ class CodeCompressor {
     return tokens <= this.input.budget && tokens > fitting.tokens ? { ...fitting, text, tokens } : fitting;
   }
 
-  private add(removal: Removal): void {
+  /** Applies a removal; returns the tokens it saves, or undefined if an earlier edit made it moot. */
+  private add(removal: Removal): number | undefined {
+    const saves = this.applied.add(removal);
+    if (saves === undefined) return undefined;
     this.stale = true;
     this.edits.push(removal);
-    this.estimated -= removal.saves;
+    this.estimated -= saves;
+    return saves;
   }
 
   private check(): void {
