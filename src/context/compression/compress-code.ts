@@ -179,7 +179,7 @@ class CodeCompressor {
     if (this.result !== undefined) return this.refine(this.result);
     if (this.stale) this.check();
     if (this.result !== undefined) return this.result;
-    const head = truncateToBudget(this.rendered, this.input.budget, this.input.tokenizer);
+    const head = truncateToBudget(this.rendered, this.input.budget, this.input.count);
     return { ...head, strategies: [...this.strategies, 'truncate'] };
   }
 
@@ -207,7 +207,7 @@ class CodeCompressor {
       ),
       marker,
     ).text;
-    const tokens = this.input.tokenizer.count(text);
+    const tokens = this.input.count(text);
     return tokens <= this.input.budget && tokens > fitting.tokens ? { ...fitting, text, tokens } : fitting;
   }
 
@@ -229,7 +229,7 @@ class CodeCompressor {
     }
     this.rendered = tidy.text;
     this.stale = false;
-    const tokens = this.input.tokenizer.count(tidy.text);
+    const tokens = this.input.count(tidy.text);
     this.correction = tokens / Math.max(1, this.estimated);
     if (tokens <= this.input.budget)
       this.result = { text: tidy.text, tokens, strategies: [...this.strategies] };

@@ -92,7 +92,7 @@ function mergeRepeatedLines(text: string): {
  * @param kind - `prose` splits into sentences, `log` into lines with repeats merged.
  */
 export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'): FieldCompression {
-  const { text, map, budget, tokenizer } = input;
+  const { text, map, budget, count } = input;
   const strategies: string[] = [];
   let spans: { start: number; end: number; text: string }[];
   if (kind === 'log') {
@@ -143,27 +143,27 @@ export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'
         if (kept.delete(i)) overshoot -= units[i]!.tokens;
       }
       result = render();
-      tokens = tokenizer.count(result);
+      tokens = count(result);
     }
   };
 
   fill(Math.floor(budget * FIRST_FILL));
   strategies.push(kind === 'log' ? 'log:bm25-extract' : 'prose:bm25-extract');
   let result = render();
-  let tokens = tokenizer.count(result);
+  let tokens = count(result);
   trim();
   if (tokens < budget * REFILL_BELOW) {
     // Estimates were high: use the room left with the next-ranked units.
     estimated = tokens;
     fill(budget);
     result = render();
-    tokens = tokenizer.count(result);
+    tokens = count(result);
     trim();
   }
   if (tokens > budget || kept.size === 0) {
     // Not even the best unit fits whole: keep its head.
     const best = kept.size === 0 ? (units[ranked[0] ?? 0]?.text ?? text) : result;
-    const head = truncateToBudget(best, budget, tokenizer);
+    const head = truncateToBudget(best, budget, count);
     return { ...head, strategies: [...strategies, 'truncate'] };
   }
   return { text: result, tokens, strategies };

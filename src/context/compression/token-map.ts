@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import type { CountTokens } from '../tokenizer/tokenizer.js';
 
 /**
  * Units are about this many characters long: small enough for estimates, large enough that counting them
@@ -51,19 +51,19 @@ export class TokenMap {
 
   /**
    * @param text - The text to measure.
-   * @param tokenizer - Counts exactly.
+   * @param count - Counts exactly; the units are counted once each, so an uncached counter suits.
    * @param unitLength - Length of the units counted, default {@link UNIT_LENGTH}.
    */
   constructor(
     private readonly text: string,
-    tokenizer: Tokenizer,
+    count: CountTokens,
     unitLength = UNIT_LENGTH,
   ) {
     this.starts = unitStarts(text, unitLength);
     this.tokensBefore = [0];
     let total = 0;
     for (let i = 0; i < this.starts.length; i++) {
-      total += tokenizer.count(text.slice(this.starts[i], this.starts[i + 1] ?? text.length));
+      total += count(text.slice(this.starts[i], this.starts[i + 1] ?? text.length));
       this.tokensBefore.push(total);
     }
     this.total = total;
