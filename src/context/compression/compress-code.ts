@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Bm25, terms } from './bm25.js';
+import { Bm25 } from './bm25.js';
 import { type CodeOutline, outlineCode, type Span } from './code-outline.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
 import type { CodeLanguage } from './field-kind.js';
@@ -113,9 +113,10 @@ function byWorth<T extends Span>(
   let relevance = (_: number): number => 0;
   if (query.size > 0) {
     const ranker = new Bm25(
-      spans.map((span) => terms(text.slice(relevanceOf(span).start, relevanceOf(span).end))),
+      spans.map((span) => text.slice(relevanceOf(span).start, relevanceOf(span).end)),
+      query,
     );
-    relevance = (i) => ranker.score(query, i);
+    relevance = (i) => ranker.score(i);
   }
   const worth = spans.map((span, i) => (span.end - span.start) / (1 + relevance(i)));
   return spans

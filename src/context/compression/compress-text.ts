@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Bm25, terms } from './bm25.js';
+import { Bm25, centralTerms } from './bm25.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
 import { truncateToBudget } from './truncate.js';
 
@@ -107,10 +107,10 @@ export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'
     tokens: map.estimate(span.start, span.end) + (span.text.length - (span.end - span.start)) / 3,
   }));
 
-  const ranker = new Bm25(units.map((unit) => terms(unit.text)));
-  const query = input.query.size > 0 ? input.query : ranker.centralTerms(20);
+  const texts = units.map((unit) => unit.text);
+  const ranker = new Bm25(texts, input.query.size > 0 ? input.query : centralTerms(texts, 20));
   // Ties (units with no query term) go to earlier units: openings tend to say what a text is about.
-  const scores = units.map((_, i) => ranker.score(query, i) - i * 1e-9);
+  const scores = units.map((_, i) => ranker.score(i) - i * 1e-9);
   // Blank units are never kept: they would only spend budget on spacing.
   const ranked = units
     .map((_, i) => i)
