@@ -153,13 +153,14 @@ const PLACEHOLDERS: Record<string, string> = {
 const MIN_FOLDED_VALUE = 48;
 
 const spanOf = (node: Node): Span => ({ start: node.startIndex, end: node.endIndex });
-const isLargeEnough = (span: Span): boolean => span.end - span.start >= MIN_FOLDED_VALUE;
 
-/** The large value a node holds in the given field, if it is one of the holders. */
-function foldable(node: Node, holders: Readonly<Record<string, string>>): Node | undefined {
-  const field = holders[node.type];
-  const value = field === undefined ? null : node.childForFieldName(field);
-  return value !== null && isLargeEnough(spanOf(value)) ? value : undefined;
+/** The child a node holds in a field, with its type, if it is large enough to fold. */
+function largeChild(node: Node, field: string | undefined): (Span & { type: string }) | undefined {
+  const child = field === undefined ? null : node.childForFieldName(field);
+  if (child === null) return undefined;
+  // Each property of a node but its start is a call into WebAssembly: each is read once.
+  const span = spanOf(child);
+  return span.end - span.start >= MIN_FOLDED_VALUE ? { ...span, type: child.type } : undefined;
 }
 
 /** Keeps the spans not inside an earlier one (spans come in document order). */
@@ -208,25 +209,28 @@ export async function outlineCode(source: string, language: CodeLanguage): Promi
     let bodyEnd = -1;
     for (const node of tree.rootNode.descendantsOfType(types)) {
       if (node === null) continue;
-      if (node.type === 'comment') {
+      const type = node.type;
+      if (type === 'comment') {
         outline.comments.push(spanOf(node));
         continue;
       }
       if (node.startIndex < bodyEnd) continue;
-      const body = FUNCTIONS.has(node.type) ? node.childForFieldName('body') : null;
-      if (body !== null && isLargeEnough(spanOf(body))) {
+      const body = FUNCTIONS.has(type) ? largeChild(node, 'body') : undefined;
+      if (body !== undefined) {
         const placeholder = BLOCKS.has(body.type) ? BLOCK_PLACEHOLDER[language] : '…';
-        bodies.push({ ...spanOf(body), owner: spanOf(node), placeholder });
-        bodyEnd = body.endIndex;
+        bodies.push({ start: body.start, end: body.end, owner: spanOf(node), placeholder });
+        bodyEnd = body.end;
+        continue;
       }
-      const value = foldable(node, VALUE_HOLDERS);
+      const value = largeChild(node, VALUE_HOLDERS[type]);
       // Functions keep their signatures: their bodies are folded instead.
       if (value !== undefined && !FUNCTIONS.has(value.type)) {
-        literals.push({ ...spanOf(value), placeholder: PLACEHOLDERS[value.type] ?? '…' });
+        literals.push({ start: value.start, end: value.end, placeholder: PLACEHOLDERS[value.type] ?? '…' });
       }
-      const definition = foldable(node, TYPE_HOLDERS);
+      const definition = largeChild(node, TYPE_HOLDERS[type]);
       if (definition !== undefined) {
-        definitions.push({ ...spanOf(definition), placeholder: PLACEHOLDERS[definition.type] ?? '…' });
+        const { start, end } = definition;
+        definitions.push({ start, end, placeholder: PLACEHOLDERS[definition.type] ?? '…' });
       }
     }
     outline.comments.sort((a, b) => a.start - b.start);
