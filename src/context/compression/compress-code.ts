@@ -152,7 +152,7 @@ class CodeCompressor {
   applyAll(strategy: string, removals: readonly Removal[]): void {
     for (const removal of removals) this.add(removal);
     if (removals.length > 0) this.strategies.push(strategy);
-    if (this.estimated * this.correction <= this.input.budget * SLACK) this.check();
+    if (this.mayFit()) this.check();
   }
 
   /**
@@ -171,8 +171,13 @@ class CodeCompressor {
         if (saves !== undefined) this.stepEdits.push({ edit: removal, saves });
       } while (next < removals.length && this.estimated > target);
       if (!this.strategies.includes(strategy)) this.strategies.push(strategy);
-      this.check();
+      // Out of removals and still well over: the next step's count will tell.
+      if (this.mayFit()) this.check();
     }
+  }
+
+  private mayFit(): boolean {
+    return this.estimated * this.correction <= this.input.budget * SLACK;
   }
 
   /** The compressed text, cut to the budget as the last resort if nothing else made it fit. */
