@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeCorpus, proseCorpus } from '../../bench/context/corpus.js';
+import { DraftBuilder } from '../../src/context/compression/draft.js';
 import { TokenMap, UNIT_LENGTH } from '../../src/context/compression/token-map.js';
 import { getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS } from '../../src/context/types.js';
@@ -10,7 +11,7 @@ describe('TokenMap', () => {
     for (const encoding of ENCODINGS) {
       const tokenizer = getTokenizer({ encoding });
       for (const { path, text } of [...codeCorpus(), ...proseCorpus()]) {
-        for (const unitLength of [1, 100, UNIT_LENGTH]) {
+        for (const unitLength of [1, 100, 768, UNIT_LENGTH]) {
           expect(new TokenMap(text, (part) => tokenizer.count(part), unitLength).total, path).toBe(
             tokenizer.count(text),
           );
@@ -60,5 +61,49 @@ describe('TokenMap', () => {
     const half = map.estimate(0, text.length >> 1);
     expect(half).toBeGreaterThan(map.total * 0.3);
     expect(half).toBeLessThan(map.total * 0.7);
+  });
+
+  it('counts drafts exactly: stretches of the text, in order, with strings inserted between them', () => {
+    const tokenizer = getTokenizer();
+    const count = (part: string): number => tokenizer.count(part);
+    const sources = [...codeCorpus(), ...proseCorpus()].map((document) => document.text.slice(0, 6000));
+    const edit = fc.record({
+      at: fc.nat(),
+      cut: fc.nat({ max: 400 }),
+      insert: fc.constantFrom('', ' ', '\n', '{ … }', ' // ×3', '…', 'x', '\n\n', '/', ' [×2]\n'),
+    });
+    fc.assert(
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.array(edit, { maxLength: 30 }),
+        fc.constantFrom(1, 16, UNIT_LENGTH),
+        (source, edits, unitLength) => {
+          const text = sources[source]!;
+          const map = new TokenMap(text, count, unitLength);
+          const draft = new DraftBuilder(text);
+          let cursor = 0;
+          for (const { at, cut, insert } of [...edits].sort(
+            (a, b) => (a.at % text.length) - (b.at % text.length),
+          )) {
+            const start = Math.max(cursor, at % text.length);
+            draft.copy(cursor, start);
+            draft.insert(insert);
+            cursor = Math.min(text.length, start + cut);
+          }
+          draft.copy(cursor, text.length);
+          // A draft of a draft, as tidying makes: every other line of the first.
+          const first = draft.build();
+          const second = new DraftBuilder(first.text, first.origin);
+          first.text.split('\n').reduce((start, line, i) => {
+            if (i % 2 === 0) second.copy(start, Math.min(first.text.length, start + line.length + 1));
+            return start + line.length + 1;
+          }, 0);
+          for (const built of [first, second.build()]) {
+            expect(map.countDraft(built, count)).toBe(count(built.text));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

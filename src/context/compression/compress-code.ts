@@ -7,6 +7,7 @@
  */
 import { Bm25 } from './bm25.js';
 import { type CodeOutline, outlineCode, type Span } from './code-outline.js';
+import { type Draft, DraftBuilder } from './draft.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
 import type { CodeLanguage } from './field-kind.js';
 import { truncateToBudget } from './truncate.js';
@@ -58,45 +59,67 @@ class AppliedEdits {
   }
 }
 
-function applyEdits(text: string, edits: readonly Edit[]): string {
+function applyEdits(text: string, edits: readonly Edit[]): Draft {
   const sorted = [...edits].sort((a, b) => a.start - b.start || b.end - a.end);
-  let result = '';
+  const draft = new DraftBuilder(text);
   let cursor = 0;
   for (const edit of sorted) {
     // An edit inside one already applied (a comment inside a folded body) is moot.
     if (edit.start < cursor) continue;
-    result += text.slice(cursor, edit.start) + edit.replacement;
+    draft.copy(cursor, edit.start);
+    draft.insert(edit.replacement);
     cursor = edit.end;
   }
-  return result + text.slice(cursor);
+  draft.copy(cursor, text.length);
+  return draft.build();
 }
 
 const WORTH_COLLAPSING = /[\p{L}\p{N}]/u;
+const SPACE = /\s/;
 
 /** Drops blank lines and trailing spaces, and writes a run of identical lines once with a count. */
-function tidyLines(text: string, commentMarker: string): { text: string; collapsed: boolean } {
-  const lines: string[] = [];
+function tidyLines(edited: Draft, commentMarker: string): { draft: Draft; collapsed: boolean } {
+  const { text } = edited;
+  const draft = new DraftBuilder(text, edited.origin);
   let collapsed = false;
+  // The line to write next: its stretch, the newline after it, and how often it occurs in a row.
   let previous: string | undefined;
+  let start = 0;
+  let end = 0;
+  let newline = -1;
   let repeats = 0;
+  // The newline after the last line written, which goes before the next one.
+  let separator = -1;
   const flush = (): void => {
     if (previous === undefined) return;
-    lines.push(repeats > 1 ? `${previous} ${commentMarker} ×${repeats}` : previous);
+    if (separator >= 0) draft.copy(separator, separator + 1);
+    draft.copy(start, end);
+    if (repeats > 1) draft.insert(` ${commentMarker} ×${repeats}`);
     collapsed ||= repeats > 1;
+    separator = newline;
   };
-  for (const raw of text.split('\n')) {
-    const line = raw.trimEnd();
-    if (line === '') continue;
-    if (line === previous && WORTH_COLLAPSING.test(line)) {
-      repeats++;
-      continue;
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    const found = text.indexOf('\n', lineStart);
+    const lineEnd = found === -1 ? text.length : found;
+    let trimmed = lineEnd;
+    while (trimmed > lineStart && SPACE.test(text[trimmed - 1]!)) trimmed--;
+    if (trimmed > lineStart) {
+      const line = text.slice(lineStart, trimmed);
+      if (line === previous && WORTH_COLLAPSING.test(line)) {
+        repeats++;
+      } else {
+        flush();
+        previous = line;
+        start = lineStart;
+        end = trimmed;
+        newline = lineEnd;
+        repeats = 1;
+      }
     }
-    flush();
-    previous = line;
-    repeats = 1;
+    lineStart = lineEnd + 1;
   }
   flush();
-  return { text: lines.join('\n'), collapsed };
+  return { draft: draft.build(), collapsed };
 }
 
 /**
@@ -205,16 +228,15 @@ class CodeCompressor {
       }
     }
     if (undone.size === 0) return fitting;
-    const marker = this.language === 'python' ? '#' : '//';
-    const text = tidyLines(
-      applyEdits(
-        this.input.text,
-        this.edits.filter((edit) => !undone.has(edit)),
-      ),
-      marker,
-    ).text;
-    const tokens = this.input.count(text);
+    const { text, tokens } = this.render(this.edits.filter((edit) => !undone.has(edit)));
     return tokens <= this.input.budget && tokens > fitting.tokens ? { ...fitting, text, tokens } : fitting;
+  }
+
+  /** The text with the edits applied and tidied, and its exact count. */
+  private render(edits: readonly Edit[]): { text: string; tokens: number; collapsed: boolean } {
+    const { text, map, count } = this.input;
+    const tidy = tidyLines(applyEdits(text, edits), this.language === 'python' ? '#' : '//');
+    return { text: tidy.draft.text, tokens: map.countDraft(tidy.draft, count), collapsed: tidy.collapsed };
   }
 
   /** Applies a removal; returns the tokens it saves, or undefined if an earlier edit made it moot. */
@@ -228,17 +250,14 @@ class CodeCompressor {
   }
 
   private check(): void {
-    const marker = this.language === 'python' ? '#' : '//';
-    const tidy = tidyLines(applyEdits(this.input.text, this.edits), marker);
-    if (tidy.collapsed && !this.strategies.includes('code:collapse-repeats')) {
+    const { text, tokens, collapsed } = this.render(this.edits);
+    if (collapsed && !this.strategies.includes('code:collapse-repeats')) {
       this.strategies.push('code:collapse-repeats');
     }
-    this.rendered = tidy.text;
+    this.rendered = text;
     this.stale = false;
-    const tokens = this.input.count(tidy.text);
     this.correction = tokens / Math.max(1, this.estimated);
-    if (tokens <= this.input.budget)
-      this.result = { text: tidy.text, tokens, strategies: [...this.strategies] };
+    if (tokens <= this.input.budget) this.result = { text, tokens, strategies: [...this.strategies] };
   }
 }
 

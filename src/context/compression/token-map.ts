@@ -1,53 +1,48 @@
 /**
- * Exact token count of a text plus cheap estimates for any stretch of it. The text is counted once, in units
- * cut at safe piece boundaries (at line starts, about every 768 characters), so the units' counts add up to the exact total, and the
- * tokens of a stretch are estimated from the units it covers.
+ * Exact token count of a text, cheap estimates for any stretch of it, and exact counts of drafts made from it.
+ * The text is counted once, in short units cut where counts stay additive, so the units' counts add up to the
+ * exact total; a stretch is estimated from the units it covers, and a draft is counted afresh only where it
+ * differs from whole units.
  *
  * @module
  */
 import type { CountTokens } from '../tokenizer/tokenizer.js';
+import type { Draft } from './draft.js';
 
 /**
- * Units are about this many characters long: small enough for estimates, large enough that counting them
- * costs little more than counting the whole (each count call has a fixed cost).
+ * Units are about this many characters long: counting in short units costs no more than counting the whole,
+ * and the shorter they are, the closer the estimates and the less of a draft needs counting afresh.
  */
-export const UNIT_LENGTH = 768;
-const STARTS_UNIT = /[^\s/]/;
-// A non-space followed by a space or tab: always a piece boundary that may be cut.
-const CUT_IN_LINE = /\S[ \t]/g;
+export const UNIT_LENGTH = 64;
 
-/**
- * Where units begin, about every {@link UNIT_LENGTH} characters: at a line start if the line opens with a
- * character that starts a new piece, else after the line's first word. Both are piece boundaries where counts stay additive (see `isSafeCut`).
- */
-function unitStarts(text: string, unitLength: number): number[] {
+// Cuts where a count is the sum of the counts of the two sides (see `isSafeCut`): after a newline before a
+// character that starts a new piece (not a space; not a slash, which a punctuation piece takes with the
+// newline), or between a non-space and a space or tab. Each depends only on the two characters around it.
+const SAFE_CUT = /\n[^\s/]|\S[ \t]/g;
+
+/** Where units begin, about every `unitLength` characters, and the text's length last. */
+function unitStarts(text: string, unitLength: number): Int32Array {
   const starts = [0];
-  for (
-    let newline = text.indexOf('\n', unitLength - 1);
-    newline !== -1;
-    newline = text.indexOf('\n', Math.max(newline + 1, starts[starts.length - 1]! + unitLength - 1))
-  ) {
-    const lineStart = newline + 1;
-    if (lineStart >= text.length) break;
-    if (STARTS_UNIT.test(text[lineStart]!)) {
-      starts.push(lineStart);
-      continue;
-    }
-    const lineEnd = text.indexOf('\n', lineStart);
-    CUT_IN_LINE.lastIndex = lineStart;
-    const match = CUT_IN_LINE.exec(text);
-    if (match !== null && (lineEnd === -1 || match.index + 1 < lineEnd)) starts.push(match.index + 1);
+  for (let from = unitLength - 1; from < text.length; ) {
+    SAFE_CUT.lastIndex = from;
+    const match = SAFE_CUT.exec(text);
+    if (match === null) break;
+    const cut = match.index + 1;
+    starts.push(cut);
+    from = cut + unitLength - 1;
   }
-  return starts;
+  starts.push(text.length);
+  return Int32Array.from(starts);
 }
 
-/** A text's exact token count and estimates for its stretches. */
+/** A text's exact token count, estimates for its stretches, and exact counts of its drafts. */
 export class TokenMap {
   /** Exact tokens of the whole text. */
   readonly total: number;
-  private readonly starts: number[];
+  // Unit i is text.slice(starts[i], starts[i + 1]); the last entry is the text's length.
+  private readonly starts: Int32Array;
   // tokensBefore[i] is the exact count of text.slice(0, starts[i]).
-  private readonly tokensBefore: number[];
+  private readonly tokensBefore: Int32Array;
 
   /**
    * @param text - The text to measure.
@@ -60,13 +55,12 @@ export class TokenMap {
     unitLength = UNIT_LENGTH,
   ) {
     this.starts = unitStarts(text, unitLength);
-    this.tokensBefore = [0];
-    let total = 0;
-    for (let i = 0; i < this.starts.length; i++) {
-      total += count(text.slice(this.starts[i], this.starts[i + 1] ?? text.length));
-      this.tokensBefore.push(total);
+    this.tokensBefore = new Int32Array(this.starts.length);
+    for (let i = 1; i < this.starts.length; i++) {
+      this.tokensBefore[i] =
+        this.tokensBefore[i - 1]! + count(text.slice(this.starts[i - 1], this.starts[i]));
     }
-    this.total = total;
+    this.total = this.tokensBefore[this.starts.length - 1]!;
   }
 
   /** Estimated tokens of `text.slice(start, end)`, interpolating within units. */
@@ -74,19 +68,70 @@ export class TokenMap {
     return Math.max(0, this.tokensUpTo(end) - this.tokensUpTo(start));
   }
 
+  /**
+   * The exact count of a draft of this text. The draft is cut wherever one of the text's unit starts lands
+   * with the same character before it as in the text, which keeps the cut additive; a stretch between two
+   * such cuts that is a whole unit, unchanged, has the unit's count, and the rest is counted.
+   *
+   * @param draft - A draft whose origins are offsets in this map's text, increasing.
+   * @param count - Counts exactly.
+   */
+  countDraft(draft: Draft, count: CountTokens): number {
+    const { text, origin } = draft;
+    const { starts, tokensBefore } = this;
+    let total = 0;
+    // Drafted text from here on is not yet counted.
+    let uncounted = 0;
+    // The stretch since the last cut, the unit it starts with (-1 if none) and where its run of consecutive
+    // origins begins.
+    let stretch = 0;
+    let stretchUnit = origin[0] === 0 ? 0 : -1;
+    let run = 0;
+    let unit = 0;
+    const endStretch = (end: number): void => {
+      const whole =
+        stretchUnit >= 0 &&
+        run <= stretch &&
+        end - stretch === starts[stretchUnit + 1]! - starts[stretchUnit]!;
+      if (!whole) return;
+      if (uncounted < stretch) total += count(text.slice(uncounted, stretch));
+      total += tokensBefore[stretchUnit + 1]! - tokensBefore[stretchUnit]!;
+      uncounted = end;
+    };
+    for (let i = 1; i < text.length; i++) {
+      const from = origin[i]!;
+      const previous = origin[i - 1]!;
+      const consecutive = from >= 0 && previous >= 0 && from === previous + 1;
+      if (from > 0) {
+        while (starts[unit]! < from) unit++;
+        if (starts[unit] === from && text.charCodeAt(i - 1) === this.text.charCodeAt(from - 1)) {
+          endStretch(i);
+          stretch = i;
+          stretchUnit = unit;
+          run = i;
+          continue;
+        }
+      }
+      if (!consecutive) run = i;
+    }
+    endStretch(text.length);
+    if (uncounted < text.length) total += count(text.slice(uncounted));
+    return total;
+  }
+
   private tokensUpTo(offset: number): number {
     if (offset <= 0) return 0;
     if (offset >= this.text.length) return this.total;
     // Binary search for the unit holding the offset.
     let low = 0;
-    let high = this.starts.length - 1;
+    let high = this.starts.length - 2;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
       if (this.starts[middle]! <= offset) low = middle;
       else high = middle - 1;
     }
     const unitStart = this.starts[low]!;
-    const unitEnd = this.starts[low + 1] ?? this.text.length;
+    const unitEnd = this.starts[low + 1]!;
     const before = this.tokensBefore[low]!;
     const inUnit = this.tokensBefore[low + 1]! - before;
     return before + (inUnit * (offset - unitStart)) / (unitEnd - unitStart);
