@@ -6,10 +6,11 @@
  * @module
  */
 import { Bm25 } from './bm25.js';
-import { type CodeOutline, outlineCode, type Span } from './code-outline.js';
+import { outlineCode } from './code-outline.js';
 import { type Draft, DraftBuilder } from './draft.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
 import type { CodeLanguage } from './field-kind.js';
+import type { CodeOutline, Span } from './outline.js';
 import { truncateToBudget } from './truncate.js';
 
 // Tidying (blank lines, trailing spaces) saves a little more than the estimate knows of.

@@ -6,9 +6,9 @@
  * @module
  */
 import { Bm25, centralTerms } from './bm25.js';
-import type { Span } from './code-outline.js';
 import { DraftBuilder } from './draft.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
+import type { Span } from './outline.js';
 import { truncateToBudget } from './truncate.js';
 
 // The first fill aims this far below the budget, as estimates err both ways and trimming costs a recount.
