@@ -21,17 +21,14 @@ interface EsNode extends Span {
   [property: string]: unknown;
 }
 
-interface Oxc {
-  parseSync: typeof import('oxc-parser').parseSync;
-  visitorKeys: Record<string, readonly string[]>;
-}
+type ParseSync = typeof import('oxc-parser').parseSync;
 
-let loaded: Promise<Oxc | undefined> | undefined;
+let loaded: Promise<ParseSync | undefined> | undefined;
 
-/** oxc, loaded on first use; undefined where its native binary is missing (tree-sitter then does all). */
-function loadOxc(): Promise<Oxc | undefined> {
+/** oxc's parser, loaded on first use; undefined where its native binary is missing (tree-sitter then does all). */
+function loadOxc(): Promise<ParseSync | undefined> {
   loaded ??= import('oxc-parser').then(
-    ({ parseSync, visitorKeys }) => ({ parseSync, visitorKeys }),
+    ({ parseSync }) => parseSync,
     () => undefined,
   );
   return loaded;
@@ -104,8 +101,8 @@ function definedType(node: EsNode): unknown {
 const isLarge = (value: unknown): value is EsNode =>
   isNode(value) && value.end - value.start >= MIN_FOLDED_VALUE;
 
-/** Walks the program in document order, skipping functions whose bodies fold. */
-function walk(program: EsNode, visitorKeys: Oxc['visitorKeys'], found: CodeOutline): void {
+/** Walks the program, skipping functions whose bodies fold; the order does not matter (outlineOf sorts). */
+function walk(program: EsNode, found: CodeOutline): void {
   const stack: EsNode[] = [program];
   const parents: string[] = [''];
   while (stack.length > 0) {
@@ -128,16 +125,16 @@ function walk(program: EsNode, visitorKeys: Oxc['visitorKeys'], found: CodeOutli
       const { start, end } = definition;
       found.types.push({ start, end, placeholder: placeholderOf(nameOf(definition)) });
     }
-    const keys = visitorKeys[node.type] ?? [];
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const child = node[keys[k]!];
+    // Every property holding a node or nodes is a child: faster than looking up each type's child keys.
+    for (const key in node) {
+      const child = node[key];
       if (isNode(child)) {
         stack.push(child);
         parents.push(node.type);
       } else if (Array.isArray(child)) {
-        for (let c = child.length - 1; c >= 0; c--) {
-          if (isNode(child[c])) {
-            stack.push(child[c]);
+        for (const item of child) {
+          if (isNode(item)) {
+            stack.push(item);
             parents.push(node.type);
           }
         }
@@ -156,9 +153,9 @@ function walk(program: EsNode, visitorKeys: Oxc['visitorKeys'], found: CodeOutli
  */
 export async function oxcOutline(source: string, language: CodeLanguage): Promise<CodeOutline | undefined> {
   const lang = LANGUAGES[language];
-  const oxc = lang === undefined ? undefined : await loadOxc();
-  if (oxc === undefined) return undefined;
-  const result = oxc.parseSync(`source.${lang}`, source, { lang, sourceType: 'unambiguous' });
+  const parseSync = lang === undefined ? undefined : await loadOxc();
+  if (parseSync === undefined) return undefined;
+  const result = parseSync(`source.${lang}`, source, { lang, sourceType: 'unambiguous' });
   if (result.errors.length > 0) return undefined;
   const program = result.program as unknown as EsNode;
   // oxc lists a hashbang line among the comments; tree-sitter keeps it as a statement.
@@ -172,7 +169,7 @@ export async function oxcOutline(source: string, language: CodeLanguage): Promis
     types: [],
     droppable: [],
   };
-  walk(program, oxc.visitorKeys, found);
+  walk(program, found);
   for (const statement of program.body as EsNode[]) {
     if (isDroppableStatement(nameOf(statement), source.slice(statement.start, statement.end))) {
       found.droppable.push({ start: statement.start, end: statement.end });
