@@ -64,10 +64,17 @@ const TREE_SITTER_NAMES: Record<string, string> = {
 };
 
 function nameOf(node: EsNode): string {
-  if (node.declare === true) return 'ambient_declaration';
   if (node.type === 'Literal') return typeof node.value === 'string' ? 'string' : 'literal';
   return TREE_SITTER_NAMES[node.type] ?? node.type;
 }
+
+const AMBIENT_KINDS = new Set([
+  'VariableDeclaration',
+  'FunctionDeclaration',
+  'TSDeclareFunction',
+  'ClassDeclaration',
+]);
+const AMBIENT = /^declare\s/;
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const METHODS = new Set(['MethodDefinition', 'TSAbstractMethodDefinition']);
@@ -155,7 +162,9 @@ export async function oxcOutline(source: string, language: CodeLanguage): Promis
   const lang = LANGUAGES[language];
   const parseSync = lang === undefined ? undefined : await loadOxc();
   if (parseSync === undefined) return undefined;
-  const result = parseSync(`source.${lang}`, source, { lang, sourceType: 'unambiguous' });
+  // The JavaScript form of the tree leaves out type annotations, a third of the JSON to parse; TypeScript's
+  // own declarations stay.
+  const result = parseSync(`source.${lang}`, source, { lang, sourceType: 'unambiguous', astType: 'js' });
   if (result.errors.length > 0) return undefined;
   const program = result.program as unknown as EsNode;
   // oxc lists a hashbang line among the comments; tree-sitter keeps it as a statement.
@@ -171,7 +180,10 @@ export async function oxcOutline(source: string, language: CodeLanguage): Promis
   };
   walk(program, found);
   for (const statement of program.body as EsNode[]) {
-    if (isDroppableStatement(nameOf(statement), source.slice(statement.start, statement.end))) {
+    const text = source.slice(statement.start, statement.end);
+    // That form has no `declare` flag: an ambient declaration says so at its start.
+    const ambient = AMBIENT_KINDS.has(statement.type) && AMBIENT.test(text);
+    if (isDroppableStatement(ambient ? 'ambient_declaration' : nameOf(statement), text)) {
       found.droppable.push({ start: statement.start, end: statement.end });
     }
   }
