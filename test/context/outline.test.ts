@@ -21,13 +21,19 @@ describe('code outline', () => {
     }
   });
 
-  it('comes from tree-sitter for code oxc cannot parse whole, and for Python', async () => {
-    // Cut mid-comment: oxc gives up on the file, tree-sitter outlines what is there.
+  it('is what tree-sitter gives for code oxc cannot parse whole: cut short, broken, or Python', async () => {
+    // Cut mid-comment, as a context's head of a long file may be: oxc outlines the declarations before the
+    // last one, tree-sitter the rest.
     const cut = declarationCorpus()[0]!.text.slice(0, 100_000);
     expect(await oxcOutline(cut, 'typescript')).toBeUndefined();
     const outline = await outlineCode(cut, 'typescript');
     expect(outline).toEqual(await treeSitterOutline(cut, 'typescript'));
     expect(outline.comments.length).toBeGreaterThan(100);
+    // A syntax error halfway: tree-sitter alone.
+    const source = codeCorpus().find((document) => document.path.endsWith('GptEncoding.ts'))!.text;
+    const middle = source.indexOf('\n', source.length >> 1) + 1;
+    const broken = `${source.slice(0, middle)}const = ;\n${source.slice(middle)}`;
+    expect(await outlineCode(broken, 'typescript')).toEqual(await treeSitterOutline(broken, 'typescript'));
     const python = 'def load(path):\n    # Read it all.\n    return open(path).read()\n';
     expect(await oxcOutline(python, 'python')).toBeUndefined();
     expect((await outlineCode(python, 'python')).comments).toHaveLength(1);

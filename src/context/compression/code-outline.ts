@@ -168,13 +168,46 @@ export async function treeSitterOutline(source: string, language: CodeLanguage):
   }
 }
 
+// The start of a line that opens a top-level declaration or a comment before one.
+const DECLARATION_LINE =
+  /\n(?=(?:export|import|const|let|var|function|async|class|abstract|interface|type|enum|declare|namespace|module)\b|@|\/[*/])/g;
+
+/** Where the last line that opens a declaration starts, or 0. */
+function lastDeclarationLine(source: string): number {
+  let last = 0;
+  for (const match of source.matchAll(DECLARATION_LINE)) last = match.index + 1;
+  return last;
+}
+
+/** The outline of `head + tail`, from the outlines of each. */
+function joined(head: CodeOutline, tail: CodeOutline, offset: number): CodeOutline {
+  const shift = <T extends Span>(span: T): T => ({
+    ...span,
+    start: span.start + offset,
+    end: span.end + offset,
+  });
+  return {
+    comments: [...head.comments, ...tail.comments.map(shift)],
+    bodies: [...head.bodies, ...tail.bodies.map((body) => ({ ...shift(body), owner: shift(body.owner) }))],
+    literals: [...head.literals, ...tail.literals.map(shift)],
+    types: [...head.types, ...tail.types.map(shift)],
+    droppable: [...head.droppable, ...tail.droppable.map(shift)],
+  };
+}
+
 /**
  * Outlines a source file: with oxc if it is JavaScript or TypeScript that oxc parses without error, else with
- * tree-sitter.
+ * tree-sitter. A file cut short (a context often holds the head of a long file) fails to parse only in its
+ * last declaration: oxc outlines the declarations before that one and tree-sitter the rest.
  *
  * @param source - The code.
  * @param language - Its language.
  */
 export async function outlineCode(source: string, language: CodeLanguage): Promise<CodeOutline> {
-  return (await oxcOutline(source, language)) ?? treeSitterOutline(source, language);
+  const whole = await oxcOutline(source, language);
+  if (whole !== undefined) return whole;
+  const cut = lastDeclarationLine(source);
+  const head = cut > 0 ? await oxcOutline(source.slice(0, cut), language) : undefined;
+  if (head === undefined) return treeSitterOutline(source, language);
+  return joined(head, await treeSitterOutline(source.slice(cut), language), cut);
 }
