@@ -106,4 +106,33 @@ describe('TokenMap', () => {
       { numRuns: 300 },
     );
   });
+
+  it('counts kept sentences exactly, reusing the counts of whole ones', () => {
+    const tokenizer = getTokenizer();
+    let counted = 0;
+    const count = (part: string): number => {
+      counted += part.length;
+      return tokenizer.count(part);
+    };
+    const text = proseCorpus()[3]!.text;
+    const map = new TokenMap(text, count);
+    // Sentences end after the spaces that follow them, as compressText splits them.
+    const ends = [...text.matchAll(/[.!?]["')\]]*[ \t]+(?=\S)|\n/g)].map(
+      (match) => match.index + match[0].length,
+    );
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: ends.length, maxLength: ends.length }), (keep) => {
+        const draft = new DraftBuilder(text);
+        ends.forEach((end, i) => {
+          if (keep[i]) draft.copy(i === 0 ? 0 : ends[i - 1]!, end);
+        });
+        const built = draft.build();
+        counted = 0;
+        expect(map.countDraft(built, count)).toBe(tokenizer.count(built.text));
+        // Only the joins are counted afresh.
+        expect(counted).toBeLessThan(built.text.length / 2);
+      }),
+      { numRuns: 50 },
+    );
+  });
 });

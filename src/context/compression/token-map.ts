@@ -19,18 +19,60 @@ export const UNIT_LENGTH = 64;
 // character that starts a new piece (not a space; not a slash, which a punctuation piece takes with the
 // newline), or between a non-space and a space or tab. Each depends only on the two characters around it.
 const SAFE_CUT = /\n[^\s/]|\S[ \t]/g;
+// Such cuts at sentence ends (before the space) and line starts, taken wherever they are: the units of prose
+// are then whole sentences and lines, as compressText keeps them.
+const NATURAL_CUT = /[.!?]["'”’)\]]*(?=[ \t])|\n(?=[^\s/])/g;
 
-/** Where units begin, about every `unitLength` characters, and the text's length last. */
+const NEWLINE = 10;
+const SLASH = 47;
+
+/** Whether a UTF-16 unit is white space to regular expressions (`\s`). */
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** Whether a text may be cut between these two UTF-16 units, as SAFE_CUT says. */
+function isSafeBetween(before: number, after: number): boolean {
+  if (before === NEWLINE) return !isSpace(after) && after !== SLASH;
+  return !isSpace(before) && (after === 32 || after === 9);
+}
+
+/**
+ * Where units begin: at sentence ends and line starts, and elsewhere about every `unitLength` characters;
+ * the text's length last.
+ */
 function unitStarts(text: string, unitLength: number): Int32Array {
   const starts = [0];
-  for (let from = unitLength - 1; from < text.length; ) {
-    SAFE_CUT.lastIndex = from;
-    const match = SAFE_CUT.exec(text);
-    if (match === null) break;
-    const cut = match.index + 1;
-    starts.push(cut);
-    from = cut + unitLength - 1;
+  let last = 0;
+  const fillTo = (limit: number): void => {
+    while (last + unitLength < limit) {
+      SAFE_CUT.lastIndex = last + unitLength - 1;
+      const match = SAFE_CUT.exec(text);
+      if (match === null || match.index + 1 >= limit) return;
+      last = match.index + 1;
+      starts.push(last);
+    }
+  };
+  for (const match of text.matchAll(NATURAL_CUT)) {
+    const cut = match.index + match[0].length;
+    fillTo(cut);
+    if (cut > last && cut < text.length) {
+      last = cut;
+      starts.push(cut);
+    }
   }
+  fillTo(text.length);
   starts.push(text.length);
   return Int32Array.from(starts);
 }
@@ -69,9 +111,11 @@ export class TokenMap {
   }
 
   /**
-   * The exact count of a draft of this text. The draft is cut wherever one of the text's unit starts lands
-   * with the same character before it as in the text, which keeps the cut additive; a stretch between two
-   * such cuts that is a whole unit, unchanged, has the unit's count, and the rest is counted.
+   * The exact count of a draft of this text. The draft is cut where a unit of the text recurs whole, between
+   * characters that keep counts additive; such a stretch has the unit's count, and only the rest is counted.
+   * Where a unit may recur is told by the origins: at a character drafted from a unit's start, or at a space
+   * drafted from elsewhere before a character drafted from just after one (a sentence kept with the space
+   * that followed the sentence before it).
    *
    * @param draft - A draft whose origins are offsets in this map's text, increasing.
    * @param count - Counts exactly.
@@ -82,39 +126,38 @@ export class TokenMap {
     let total = 0;
     // Drafted text from here on is not yet counted.
     let uncounted = 0;
-    // The stretch since the last cut, the unit it starts with (-1 if none) and where its run of consecutive
-    // origins begins.
-    let stretch = 0;
-    let stretchUnit = origin[0] === 0 ? 0 : -1;
-    let run = 0;
     let unit = 0;
-    const endStretch = (end: number): void => {
-      const whole =
-        stretchUnit >= 0 &&
-        run <= stretch &&
-        end - stretch === starts[stretchUnit + 1]! - starts[stretchUnit]!;
-      if (!whole) return;
-      if (uncounted < stretch) total += count(text.slice(uncounted, stretch));
-      total += tokensBefore[stretchUnit + 1]! - tokensBefore[stretchUnit]!;
-      uncounted = end;
+    // The unit that starts at `offset` of the original, if one does; `unit` only moves forward.
+    const unitStartingAt = (offset: number): number => {
+      while (starts[unit]! < offset) unit++;
+      return starts[unit] === offset && offset < this.text.length ? unit : -1;
     };
-    for (let i = 1; i < text.length; i++) {
-      const from = origin[i]!;
-      const previous = origin[i - 1]!;
-      const consecutive = from >= 0 && previous >= 0 && from === previous + 1;
-      if (from > 0) {
-        while (starts[unit]! < from) unit++;
-        if (starts[unit] === from && text.charCodeAt(i - 1) === this.text.charCodeAt(from - 1)) {
-          endStretch(i);
-          stretch = i;
-          stretchUnit = unit;
-          run = i;
-          continue;
-        }
+    // Whether unit `k` recurs whole at `at`, cut safely on both sides.
+    const recurs = (k: number, at: number): boolean => {
+      const start = starts[k]!;
+      const end = at + starts[k + 1]! - start;
+      if (end > text.length || (at > 0 && !isSafeBetween(text.charCodeAt(at - 1), text.charCodeAt(at)))) {
+        return false;
       }
-      if (!consecutive) run = i;
+      if (end < text.length && !isSafeBetween(text.charCodeAt(end - 1), text.charCodeAt(end))) return false;
+      for (let i = at; i < end; i++)
+        if (text.charCodeAt(i) !== this.text.charCodeAt(start + i - at)) return false;
+      return true;
+    };
+    for (let at = 0; at < text.length; ) {
+      const here = origin[at]!;
+      const next = at + 1 < text.length ? origin[at + 1]! : -1;
+      let k = here >= 0 ? unitStartingAt(here) : -1;
+      if (k < 0 || !recurs(k, at)) k = next > 0 ? unitStartingAt(next - 1) : -1;
+      if (k < 0 || !recurs(k, at)) {
+        at++;
+        continue;
+      }
+      if (uncounted < at) total += count(text.slice(uncounted, at));
+      total += tokensBefore[k + 1]! - tokensBefore[k]!;
+      at += starts[k + 1]! - starts[k]!;
+      uncounted = at;
     }
-    endStretch(text.length);
     if (uncounted < text.length) total += count(text.slice(uncounted));
     return total;
   }
