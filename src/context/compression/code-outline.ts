@@ -14,6 +14,7 @@ import {
   ALWAYS_KEPT,
   type CodeOutline,
   isDroppableStatement,
+  lazyOutline,
   MIN_FOLDED_VALUE,
   outlineOf,
   placeholderOf,
@@ -186,13 +187,12 @@ function joined(head: CodeOutline, tail: CodeOutline, offset: number): CodeOutli
     start: span.start + offset,
     end: span.end + offset,
   });
-  return {
-    comments: [...head.comments, ...tail.comments.map(shift)],
+  return lazyOutline([...head.comments, ...tail.comments.map(shift)], () => ({
     bodies: [...head.bodies, ...tail.bodies.map((body) => ({ ...shift(body), owner: shift(body.owner) }))],
     literals: [...head.literals, ...tail.literals.map(shift)],
     types: [...head.types, ...tail.types.map(shift)],
     droppable: [...head.droppable, ...tail.droppable.map(shift)],
-  };
+  }));
 }
 
 /**

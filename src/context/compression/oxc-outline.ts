@@ -8,11 +8,13 @@
 import type { CodeLanguage } from './field-kind.js';
 import {
   type CodeOutline,
+  type CodeStructure,
   isDroppableStatement,
+  lazyOutline,
   MIN_FOLDED_VALUE,
-  outlineOf,
   placeholderOf,
   type Span,
+  structureOf,
 } from './outline.js';
 
 /** A node of oxc's ESTree, by the few properties the walk reads. */
@@ -109,7 +111,7 @@ const isLarge = (value: unknown): value is EsNode =>
   isNode(value) && value.end - value.start >= MIN_FOLDED_VALUE;
 
 /** Walks the program, skipping functions whose bodies fold; the order does not matter (outlineOf sorts). */
-function walk(program: EsNode, found: CodeOutline): void {
+function walk(program: EsNode, found: CodeStructure): void {
   const stack: EsNode[] = [program];
   const parents: string[] = [''];
   while (stack.length > 0) {
@@ -166,26 +168,24 @@ export async function oxcOutline(source: string, language: CodeLanguage): Promis
   // own declarations stay.
   const result = parseSync(`source.${lang}`, source, { lang, sourceType: 'unambiguous', astType: 'js' });
   if (result.errors.length > 0) return undefined;
-  const program = result.program as unknown as EsNode;
   // oxc lists a hashbang line among the comments; tree-sitter keeps it as a statement.
-  const hashbang = isNode(program.hashbang) ? program.hashbang.start : -1;
-  const found: CodeOutline = {
-    comments: result.comments
-      .filter(({ start }) => start !== hashbang)
-      .map(({ start, end }) => ({ start, end })),
-    bodies: [],
-    literals: [],
-    types: [],
-    droppable: [],
-  };
-  walk(program, found);
-  for (const statement of program.body as EsNode[]) {
-    const text = source.slice(statement.start, statement.end);
-    // That form has no `declare` flag: an ambient declaration says so at its start.
-    const ambient = AMBIENT_KINDS.has(statement.type) && AMBIENT.test(text);
-    if (isDroppableStatement(ambient ? 'ambient_declaration' : nameOf(statement), text)) {
-      found.droppable.push({ start: statement.start, end: statement.end });
+  const hashbang = source.startsWith('#!') ? 0 : -1;
+  const comments = result.comments
+    .filter(({ start }) => start !== hashbang)
+    .map(({ start, end }) => ({ start, end }));
+  // The tree is parsed from JSON only if compression gets past stripping comments.
+  return lazyOutline(comments, () => {
+    const program = result.program as unknown as EsNode;
+    const found: CodeStructure = { bodies: [], literals: [], types: [], droppable: [] };
+    walk(program, found);
+    for (const statement of program.body as EsNode[]) {
+      const text = source.slice(statement.start, statement.end);
+      // That form has no `declare` flag: an ambient declaration says so at its start.
+      const ambient = AMBIENT_KINDS.has(statement.type) && AMBIENT.test(text);
+      if (isDroppableStatement(ambient ? 'ambient_declaration' : nameOf(statement), text)) {
+        found.droppable.push({ start: statement.start, end: statement.end });
+      }
     }
-  }
-  return outlineOf(found);
+    return structureOf(found);
+  });
 }
