@@ -86,7 +86,7 @@ async function reduce(
     const budget = Math.floor(ratio * tokens);
     let kept: string;
     if (method === 'head') {
-      kept = truncateToBudget(text, budget, tokenizer).text;
+      kept = truncateToBudget(text, budget, (part) => tokenizer.count(part)).text;
     } else {
       // Drop random lines until the rest fits.
       const lines = text.split('\n');

@@ -16,7 +16,7 @@ import { detectFieldKind } from './compression/field-kind.js';
 import { TokenMap } from './compression/token-map.js';
 import { TokenLimitError } from './errors.js';
 import { contentKey, LruCache } from './lru-cache.js';
-import { getTokenizer, type Tokenizer } from './tokenizer/tokenizer.js';
+import { exactTokenizer, type UncachedCounting } from './tokenizer/tokenizer.js';
 import type { Context, ContextReport, TokenizerChoice } from './types.js';
 
 /** Strings of at most this many tokens are kept whole, like other scalars. */
@@ -57,18 +57,18 @@ export function fieldText(value: unknown): string {
 const tokenMaps = new LruCache<TokenMap>(32);
 const MAP_CACHE_FROM_LENGTH = 4096;
 
-function tokenMap(text: string, tokenizer: Tokenizer): TokenMap {
-  if (text.length < MAP_CACHE_FROM_LENGTH) return new TokenMap(text, tokenizer);
+function tokenMap(text: string, tokenizer: UncachedCounting): TokenMap {
+  if (text.length < MAP_CACHE_FROM_LENGTH) return new TokenMap(text, tokenizer.countUncached);
   const key = `${tokenizer.backend}/${tokenizer.encoding}/${contentKey(text)}`;
   let map = tokenMaps.get(key);
   if (map === undefined) {
-    map = new TokenMap(text, tokenizer);
+    map = new TokenMap(text, tokenizer.countUncached);
     tokenMaps.set(key, map);
   }
   return map;
 }
 
-function measure(key: string, value: unknown, tokenizer: Tokenizer): MeasuredField {
+function measure(key: string, value: unknown, tokenizer: UncachedCounting): MeasuredField {
   if (typeof value !== 'string') return { key, value, tokens: tokenizer.count(fieldText(value)) };
   const map = tokenMap(value, tokenizer);
   return map.total <= SHORT_FIELD_TOKENS
@@ -103,7 +103,7 @@ export async function compressContext(
 ): Promise<CompressedContext> {
   const ratio = options.ratio ?? 0.5;
   checkOptions(ratio, options.maxTokens);
-  const tokenizer = getTokenizer(options);
+  const tokenizer = exactTokenizer(options);
   const fields = Object.entries(context).map(([key, value]) => measure(key, value, tokenizer));
   const originalTokens = fields.reduce((sum, field) => sum + field.tokens, 0);
   const compressible = fields.filter((field) => field.map !== undefined);
@@ -147,7 +147,7 @@ export async function compressContext(
       map: field.map,
       budget: allowance,
       query,
-      tokenizer,
+      count: tokenizer.countUncached,
     });
     result[field.key] = compressed.text;
     strategies[field.key] = compressed.strategies;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Bm25, terms } from '../../src/context/compression/bm25.js';
+import { Bm25, centralTerms, terms } from '../../src/context/compression/bm25.js';
 
 describe('terms', () => {
   it('splits identifiers, lower-cases and drops stopwords and single letters', () => {
@@ -15,6 +16,59 @@ describe('terms', () => {
     ]);
     expect(terms('Grüße aus Köln')).toEqual(['grüße', 'aus', 'köln']);
   });
+
+  it('finds the words the Unicode definition gives, whatever the scripts and planes', () => {
+    // The definition: runs of letters and digits; words of three or more with a capital (that has a lower
+    // case) after the first letter split at camel case; 'the' is the only stopword these pieces can form.
+    const reference = (text: string): string[] =>
+      (text.match(/[\p{L}\p{N}]+/gu) ?? [])
+        .flatMap((word) =>
+          word.length > 2 &&
+          word.slice(1) !== word.toLowerCase().slice(1) &&
+          /\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u.test(word)
+            ? (word.match(/\p{Lu}?[\p{Ll}\p{N}]+|\p{Lu}+(?!\p{Ll})/gu) ?? [word])
+            : [word],
+        )
+        .map((term) => term.toLowerCase())
+        .filter((term) => term.length > 1 && term !== 'the');
+    const piece = fc.constantFrom(
+      'a',
+      'Z',
+      'the',
+      'parseHTTP',
+      'XMLHttp',
+      'B2',
+      'iOS',
+      'Ünïcode',
+      'ß',
+      'İ',
+      '日本',
+      '7',
+      '_',
+      ' ',
+      '.',
+      '😀',
+      '𝐀𝐁',
+      '\u0301',
+      '\ud800',
+      'ΣΑΣ',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        expect(terms(text)).toEqual(reference(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('centralTerms', () => {
+  it('gives the most frequent terms, ties in alphabetical order', () => {
+    expect(centralTerms(['worker pool worker', 'pool size', 'queue'], 2)).toEqual(
+      new Set(['pool', 'worker']),
+    );
+  });
 });
 
 describe('Bm25', () => {
@@ -23,10 +77,12 @@ describe('Bm25', () => {
       'The amber lock code of the Brandvik project is 173920.',
       'The amber lock code of the Halvorsen project is 482913.',
       'Workers are created on demand and destroyed when idle.',
-    ].map(terms);
-    const ranker = new Bm25(documents);
-    const query = new Set(terms('What is the amber lock code of the Halvorsen project?'));
-    const scores = documents.map((_, i) => ranker.score(query, i));
+    ];
+    const ranker = new Bm25(
+      documents,
+      new Set(terms('What is the amber lock code of the Halvorsen project?')),
+    );
+    const scores = documents.map((_, i) => ranker.score(i));
     expect(scores[1]).toBeGreaterThan(scores[0]!);
     expect(scores[0]).toBeGreaterThan(scores[2]!);
     expect(scores[2]).toBe(0);

@@ -5,7 +5,7 @@ import { compressContext, fieldText, SHORT_FIELD_TOKENS } from '../../src/contex
 import { allocateBudget, FIELD_FLOOR_TOKENS } from '../../src/context/compression/budget.js';
 import { detectFieldKind } from '../../src/context/compression/field-kind.js';
 import { TokenLimitError } from '../../src/context/errors.js';
-import { countTokens } from '../../src/context/tokenizer/tokenizer.js';
+import { countTokens, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 
 const prose = proseCorpus();
 const code = codeCorpus();
@@ -83,6 +83,13 @@ describe('compressContext', () => {
     expect(whole.keptTokens).toBe(whole.originalTokens);
     expect(whole.strategies).toEqual({ readme: ['keep'], note: ['keep'] });
     expect(await compressContext({})).toMatchObject({ originalTokens: 0, keptTokens: 0, ratio: 1 });
+  });
+
+  it('leaves the count cache to repeated texts: its parts and drafts are counted uncached', async () => {
+    const tokenizer = getTokenizer();
+    tokenizer.clearCache();
+    await compressContext({ readme: prose[2]!.text, 'src/encoding.ts': code[1]!.text }, { ratio: 0.3 });
+    expect(tokenizer.cacheStats()).toEqual({ hits: 0, misses: 0, size: 0 });
   });
 
   it('fails with TokenLimitError when values kept whole exceed maxTokens', async () => {

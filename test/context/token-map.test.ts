@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeCorpus, proseCorpus } from '../../bench/context/corpus.js';
+import { DraftBuilder } from '../../src/context/compression/draft.js';
 import { TokenMap, UNIT_LENGTH } from '../../src/context/compression/token-map.js';
 import { getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS } from '../../src/context/types.js';
@@ -10,8 +11,10 @@ describe('TokenMap', () => {
     for (const encoding of ENCODINGS) {
       const tokenizer = getTokenizer({ encoding });
       for (const { path, text } of [...codeCorpus(), ...proseCorpus()]) {
-        for (const unitLength of [1, 100, UNIT_LENGTH]) {
-          expect(new TokenMap(text, tokenizer, unitLength).total, path).toBe(tokenizer.count(text));
+        for (const unitLength of [1, 100, 768, UNIT_LENGTH]) {
+          expect(new TokenMap(text, (part) => tokenizer.count(part), unitLength).total, path).toBe(
+            tokenizer.count(text),
+          );
         }
       }
     }
@@ -38,7 +41,10 @@ describe('TokenMap', () => {
     for (const encoding of ENCODINGS) {
       const tokenizer = getTokenizer({ encoding });
       fc.assert(
-        fc.property(text, (sample) => new TokenMap(sample, tokenizer).total === tokenizer.count(sample)),
+        fc.property(
+          text,
+          (sample) => new TokenMap(sample, (part) => tokenizer.count(part)).total === tokenizer.count(sample),
+        ),
         {
           numRuns: 300,
         },
@@ -48,11 +54,85 @@ describe('TokenMap', () => {
 
   it('estimates stretches from the units they cover', () => {
     const text = proseCorpus()[0]!.text;
-    const map = new TokenMap(text, getTokenizer());
+    const tokenizer = getTokenizer();
+    const map = new TokenMap(text, (part) => tokenizer.count(part));
     expect(map.estimate(0, text.length)).toBe(map.total);
     expect(map.estimate(10, 10)).toBe(0);
     const half = map.estimate(0, text.length >> 1);
     expect(half).toBeGreaterThan(map.total * 0.3);
     expect(half).toBeLessThan(map.total * 0.7);
+  });
+
+  it('counts drafts exactly: stretches of the text, in order, with strings inserted between them', () => {
+    const tokenizer = getTokenizer();
+    const count = (part: string): number => tokenizer.count(part);
+    const sources = [...codeCorpus(), ...proseCorpus()].map((document) => document.text.slice(0, 6000));
+    const edit = fc.record({
+      at: fc.nat(),
+      cut: fc.nat({ max: 400 }),
+      insert: fc.constantFrom('', ' ', '\n', '{ … }', ' // ×3', '…', 'x', '\n\n', '/', ' [×2]\n'),
+    });
+    fc.assert(
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.array(edit, { maxLength: 30 }),
+        fc.constantFrom(1, 16, UNIT_LENGTH),
+        (source, edits, unitLength) => {
+          const text = sources[source]!;
+          const map = new TokenMap(text, count, unitLength);
+          const draft = new DraftBuilder(text);
+          let cursor = 0;
+          for (const { at, cut, insert } of [...edits].sort(
+            (a, b) => (a.at % text.length) - (b.at % text.length),
+          )) {
+            const start = Math.max(cursor, at % text.length);
+            draft.copy(cursor, start);
+            draft.insert(insert);
+            cursor = Math.min(text.length, start + cut);
+          }
+          draft.copy(cursor, text.length);
+          // A draft of a draft, as tidying makes: every other line of the first.
+          const first = draft.build();
+          const second = new DraftBuilder(first.text, first.origin);
+          first.text.split('\n').reduce((start, line, i) => {
+            if (i % 2 === 0) second.copy(start, Math.min(first.text.length, start + line.length + 1));
+            return start + line.length + 1;
+          }, 0);
+          for (const built of [first, second.build()]) {
+            expect(map.countDraft(built, count)).toBe(count(built.text));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts kept sentences exactly, reusing the counts of whole ones', () => {
+    const tokenizer = getTokenizer();
+    let counted = 0;
+    const count = (part: string): number => {
+      counted += part.length;
+      return tokenizer.count(part);
+    };
+    const text = proseCorpus()[3]!.text;
+    const map = new TokenMap(text, count);
+    // Sentences end after the spaces that follow them, as compressText splits them.
+    const ends = [...text.matchAll(/[.!?]["')\]]*[ \t]+(?=\S)|\n/g)].map(
+      (match) => match.index + match[0].length,
+    );
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: ends.length, maxLength: ends.length }), (keep) => {
+        const draft = new DraftBuilder(text);
+        ends.forEach((end, i) => {
+          if (keep[i]) draft.copy(i === 0 ? 0 : ends[i - 1]!, end);
+        });
+        const built = draft.build();
+        counted = 0;
+        expect(map.countDraft(built, count)).toBe(tokenizer.count(built.text));
+        // Only the joins are counted afresh.
+        expect(counted).toBeLessThan(built.text.length / 2);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

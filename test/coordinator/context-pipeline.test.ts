@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { AgentCoordinator, countTokens } from 'lingflow';
+import { AgentCoordinator, compressContext, countTokens } from 'lingflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureAgent } from '../helpers.js';
 
@@ -12,6 +12,11 @@ afterEach(() => coordinator?.close());
 const require = createRequire(import.meta.url);
 const readme = readFileSync(join(dirname(dirname(require.resolve('piscina'))), 'README.md'), 'utf8');
 const agents = { echo: { module: fixtureAgent('echo-context') } };
+// Real TypeScript: a source file of an installed package.
+const source = readFileSync(
+  join(dirname(require.resolve('gpt-tokenizer/package.json')), 'src/GptEncoding.ts'),
+  'utf8',
+);
 
 describe('context preparation in the workers', () => {
   it('compresses each context to its budget before the agent runs and reports the savings', async () => {
@@ -38,6 +43,19 @@ describe('context preparation in the workers', () => {
       kept: report.keptTokens,
       saved: report.originalTokens - report.keptTokens,
     });
+  });
+
+  it('compresses code in the workers as on the main thread', async () => {
+    coordinator = new AgentCoordinator({ maxParallelAgents: 1, agents, compressionRatio: 0.3 });
+    const description = 'How are special tokens encoded?';
+    const context = { 'src/GptEncoding.ts': source };
+    const [result] = await coordinator.executeWorkflow([
+      { id: 'code', agentType: 'echo', description, context },
+    ]);
+    const here = await compressContext(context, { ratio: 0.3, query: description });
+    expect(result!.output).toEqual(here.context);
+    expect(result!.context!.strategies).toEqual(here.strategies);
+    expect(here.strategies['src/GptEncoding.ts']).toContain('code:fold-bodies');
   });
 
   it('lets a task turn compression off and still counts its context', async () => {

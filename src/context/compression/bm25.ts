@@ -13,8 +13,120 @@ const STOPWORDS = new Set(
 );
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 const HAS_CAMEL_CASE = /\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u;
 const CAMEL_CASE_PART = /\p{Lu}?[\p{Ll}\p{N}]+|\p{Lu}+(?!\p{Ll})/gu;
+
+const IN_WORD = 1;
+const NOT_IN_WORD = 2;
+// Whether each UTF-16 unit of the Basic Multilingual Plane is a letter or digit: ASCII filled in now, the rest
+// as met (0: not yet known). Testing a regular expression per character would cost more than the rest.
+const wordUnits = new Uint8Array(0x10000);
+for (let code = 0; code < 128; code++) {
+  const lower = code | 32;
+  const alphanumeric = (lower >= 97 && lower <= 122) || (code >= 48 && code <= 57);
+  wordUnits[code] = alphanumeric ? IN_WORD : NOT_IN_WORD;
+}
+
+function isInWord(code: number): boolean {
+  let known = wordUnits[code]!;
+  if (known === 0) {
+    known = WORD_CHARACTER.test(String.fromCharCode(code)) ? IN_WORD : NOT_IN_WORD;
+    wordUnits[code] = known;
+  }
+  return known === IN_WORD;
+}
+
+/** Passes each term of one word to `visit`. */
+function wordTerms(word: string, visit: (term: string) => void): void {
+  const lower = word.toLowerCase();
+  // Only words with a capital after their first letter can be camel case.
+  const parts =
+    word.length > 2 && word.slice(1) !== lower.slice(1) && HAS_CAMEL_CASE.test(word)
+      ? (word.match(CAMEL_CASE_PART) ?? [word]).map((part) => part.toLowerCase())
+      : [lower];
+  for (const term of parts) keepTerm(term, visit);
+}
+
+function keepTerm(term: string, visit: (term: string) => void): void {
+  if (term.length > 1 && !STOPWORDS.has(term)) visit(term);
+}
+
+const isUpper = (code: number): boolean => code >= 65 && code <= 90;
+const isLower = (code: number): boolean => code >= 97 && code <= 122;
+const isLowerOrDigit = (code: number): boolean => isLower(code) || (code >= 48 && code <= 57);
+
+/** {@link wordTerms} for an ASCII word with a capital after its first letter, without regular expressions. */
+function asciiWordTerms(word: string, visit: (term: string) => void): void {
+  const length = word.length;
+  let camel = false;
+  for (let i = 0; i + 1 < length && !camel; i++) {
+    const code = word.charCodeAt(i);
+    const next = word.charCodeAt(i + 1);
+    camel =
+      (isLower(code) && isUpper(next)) || (isUpper(code) && isUpper(next) && isLower(word.charCodeAt(i + 2)));
+  }
+  if (length <= 2 || !camel) {
+    keepTerm(word.toLowerCase(), visit);
+    return;
+  }
+  // The parts CAMEL_CASE_PART matches: a capital with lower case or digits after it, a run of capitals not
+  // followed by lower case, or a run of lower case and digits.
+  for (let start = 0; start < length; ) {
+    let end = start + 1;
+    if (!isUpper(word.charCodeAt(start)) || isLowerOrDigit(word.charCodeAt(end))) {
+      while (end < length && isLowerOrDigit(word.charCodeAt(end))) end++;
+    } else {
+      while (end < length && isUpper(word.charCodeAt(end))) end++;
+      if (isLower(word.charCodeAt(end))) end--;
+    }
+    keepTerm(word.slice(start, end).toLowerCase(), visit);
+    start = end;
+  }
+}
+
+const isSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdfff;
+
+/**
+ * Passes each search term of a text to `visit`, in order: one pass over its UTF-16 units, with ASCII words
+ * split and folded by hand (most words) and the rest as {@link wordTerms} says.
+ */
+function forEachTerm(text: string, visit: (term: string) => void): void {
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    let code = text.charCodeAt(i);
+    if (!isSurrogate(code) && !isInWord(code)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let astral = isSurrogate(code);
+    let ascii = code < 128;
+    const capitalFirst = isUpper(code);
+    let capitalAfterFirst = false;
+    for (i++; i < length && !astral; i++) {
+      code = text.charCodeAt(i);
+      astral = isSurrogate(code);
+      if (!astral && !isInWord(code)) break;
+      if (code >= 128) ascii = false;
+      else if (isUpper(code)) capitalAfterFirst = true;
+    }
+    if (astral) {
+      // Units outside the Basic Multilingual Plane: the regular expression finds where the word really is.
+      WORD.lastIndex = start;
+      const match = WORD.exec(text);
+      if (match === null) return;
+      i = match.index + match[0].length;
+      wordTerms(match[0], visit);
+      continue;
+    }
+    const word = text.slice(start, i);
+    if (!ascii) wordTerms(word, visit);
+    else if (capitalAfterFirst) asciiWordTerms(word, visit);
+    else keepTerm(capitalFirst ? word.toLowerCase() : word, visit);
+  }
+}
 
 /**
  * The search terms of a text: lower-cased words and identifier parts (`parseHTTPResponse` gives `parse`,
@@ -24,81 +136,84 @@ const CAMEL_CASE_PART = /\p{Lu}?[\p{Ll}\p{N}]+|\p{Lu}+(?!\p{Ll})/gu;
  */
 export function terms(text: string): string[] {
   const found: string[] = [];
-  const keep = (term: string): void => {
-    if (term.length > 1 && !STOPWORDS.has(term)) found.push(term);
-  };
-  for (const word of text.match(WORD) ?? []) {
-    const lower = word.toLowerCase();
-    // Only words with a capital after their first letter can be camel case; most words are cheaper to test so.
-    if (word.length > 2 && word.slice(1) !== lower.slice(1) && HAS_CAMEL_CASE.test(word)) {
-      for (const part of word.match(CAMEL_CASE_PART) ?? [word]) keep(part.toLowerCase());
-    } else {
-      keep(lower);
-    }
-  }
+  forEachTerm(text, (term) => found.push(term));
   return found;
+}
+
+/**
+ * The most frequent terms of some texts, to stand in for a query when there is none, so that what is central
+ * to the texts ranks first.
+ *
+ * @param texts - The texts.
+ * @param size - How many terms.
+ */
+export function centralTerms(texts: readonly string[], size: number): Set<string> {
+  const totals = new Map<string, number>();
+  for (const text of texts) forEachTerm(text, (term) => totals.set(term, (totals.get(term) ?? 0) + 1));
+  const ranked = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return new Set(ranked.slice(0, size).map(([term]) => term));
 }
 
 const K1 = 1.2;
 const B = 0.75;
 
-/** Scores documents of one collection against queries. */
+/**
+ * BM25 scores of the documents of one collection for one query. Only the query's terms are tallied per
+ * document, with each document's length in terms: that is all a score needs.
+ */
 export class Bm25 {
-  private readonly frequencies: Map<string, number>[];
-  private readonly lengths: number[];
-  private readonly documentFrequency = new Map<string, number>();
+  private readonly queryTerms: number;
+  // hits[document × queryTerms + term]: how often the query term occurs in the document.
+  private readonly hits: Uint32Array;
+  private readonly lengths: Uint32Array;
+  private readonly idf: Float64Array;
   private readonly averageLength: number;
 
-  /** @param documents - Each document's terms, as {@link terms} gives them. */
-  constructor(documents: readonly (readonly string[])[]) {
-    this.frequencies = documents.map((document) => {
-      const counts = new Map<string, number>();
-      for (const term of document) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const term of counts.keys())
-        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-      return counts;
+  /**
+   * @param documents - The documents' texts.
+   * @param query - Query terms, as {@link terms} gives them.
+   */
+  constructor(documents: readonly string[], query: ReadonlySet<string>) {
+    const queryIndex = new Map([...query].map((term, i) => [term, i]));
+    const width = queryIndex.size;
+    const count = documents.length;
+    this.queryTerms = width;
+    this.hits = new Uint32Array(count * width);
+    this.lengths = new Uint32Array(count);
+    let totalLength = 0;
+    documents.forEach((document, d) => {
+      let length = 0;
+      forEachTerm(document, (term) => {
+        length++;
+        const q = queryIndex.get(term);
+        if (q !== undefined) this.hits[d * width + q]!++;
+      });
+      this.lengths[d] = length;
+      totalLength += length;
     });
-    this.lengths = documents.map((document) => document.length);
-    this.averageLength = Math.max(
-      1,
-      this.lengths.reduce((sum, length) => sum + length, 0) / documents.length,
-    );
+    this.averageLength = Math.max(1, totalLength / Math.max(1, count));
+    this.idf = new Float64Array(width);
+    for (let q = 0; q < width; q++) {
+      let frequency = 0;
+      for (let d = 0; d < count; d++) if (this.hits[d * width + q]! > 0) frequency++;
+      this.idf[q] = Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5));
+    }
   }
 
   /**
-   * The BM25 score of one document for the query.
+   * The BM25 score of one document.
    *
-   * @param query - Query terms (duplicates count once).
    * @param index - The document's position in the collection.
    */
-  score(query: ReadonlySet<string>, index: number): number {
-    const counts = this.frequencies[index];
-    if (counts === undefined) return 0;
-    const n = this.frequencies.length;
+  score(index: number): number {
+    const width = this.queryTerms;
+    if (index < 0 || index >= this.lengths.length) return 0;
     const lengthNorm = K1 * (1 - B + (B * this.lengths[index]!) / this.averageLength);
     let score = 0;
-    for (const term of query) {
-      const tf = counts.get(term);
-      if (tf === undefined) continue;
-      const df = this.documentFrequency.get(term) ?? 0;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      score += (idf * tf * (K1 + 1)) / (tf + lengthNorm);
+    for (let q = 0; q < width; q++) {
+      const tf = this.hits[index * width + q]!;
+      if (tf > 0) score += (this.idf[q]! * tf * (K1 + 1)) / (tf + lengthNorm);
     }
     return score;
-  }
-
-  /**
-   * Query terms to use when there is no query: the collection's most frequent terms, so that units central
-   * to the text rank first.
-   *
-   * @param size - How many terms.
-   */
-  centralTerms(size: number): Set<string> {
-    const totals = new Map<string, number>();
-    for (const counts of this.frequencies) {
-      for (const [term, count] of counts) totals.set(term, (totals.get(term) ?? 0) + count);
-    }
-    const ranked = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    return new Set(ranked.slice(0, size).map(([term]) => term));
   }
 }

@@ -1,6 +1,8 @@
 /**
- * Parses source code with tree-sitter (WASM grammars, loaded once per thread) and outlines what compression
- * may touch: comments, function bodies that can be folded, and top-level declarations that may be dropped.
+ * Outlines source code: what compression may touch (comments, function bodies that can be folded, large
+ * values, type definitions, top-level declarations that may be dropped). JavaScript and TypeScript go to oxc's
+ * native parser, several times faster; Python, code oxc cannot parse whole (a file cut mid-comment) and
+ * platforms without oxc's binary go to tree-sitter (WASM grammars, loaded once per thread).
  *
  * @module
  */
@@ -8,6 +10,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, type Node, Parser } from 'web-tree-sitter';
 import type { CodeLanguage } from './field-kind.js';
+import {
+  ALWAYS_KEPT,
+  type CodeOutline,
+  isDroppableStatement,
+  lazyOutline,
+  MIN_FOLDED_VALUE,
+  outlineOf,
+  placeholderOf,
+  type Span,
+} from './outline.js';
+import { oxcOutline } from './oxc-outline.js';
 
 const GRAMMAR_FILES: Record<CodeLanguage, string> = {
   typescript: 'tree-sitter-typescript.wasm',
@@ -55,43 +68,6 @@ export async function parserFor(language: CodeLanguage): Promise<Parser> {
   return (await toolsFor(language)).parser;
 }
 
-/** A stretch of the source, by UTF-16 offsets. */
-export interface Span {
-  /** First unit. */
-  start: number;
-  /** Just past the last unit. */
-  end: number;
-}
-
-/** A value or type definition that can be folded, leaving its name: `const table = { … }`. */
-export interface FoldableValue extends Span {
-  /** What replaces it: `{ … }`, `[ … ]` or `…`. */
-  placeholder: string;
-}
-
-/** A function or method body that can be folded away, leaving the signature. */
-export interface FoldableBody extends FoldableValue {
-  /** The whole function, signature included: what relevance is judged on. */
-  owner: Span;
-}
-
-/** A top-level statement that is neither an import, nor exported, nor a type: droppable as a last resort. */
-export type DroppableDeclaration = Span;
-
-/** What compression may remove from a source file. */
-export interface CodeOutline {
-  /** Comments, in order. */
-  comments: Span[];
-  /** Outermost function and method bodies, in order. */
-  bodies: FoldableBody[];
-  /** Large values (initializers, fields) outside function bodies, in order. */
-  literals: FoldableValue[];
-  /** Type definitions (interface and enum bodies, type alias values), in order. */
-  types: FoldableValue[];
-  /** Droppable top-level statements, in order. */
-  droppable: DroppableDeclaration[];
-}
-
 const FUNCTIONS = new Set([
   'function_declaration',
   'generator_function_declaration',
@@ -109,20 +85,6 @@ const BLOCK_PLACEHOLDER: Record<CodeLanguage, string> = {
   javascript: '{ … }',
   python: '...',
 };
-const ALWAYS_KEPT = new Set([
-  'import_statement',
-  'import_from_statement',
-  'future_import_statement',
-  'export_statement',
-  'interface_declaration',
-  'type_alias_declaration',
-  'enum_declaration',
-  'ambient_declaration',
-  'module',
-  'internal_module',
-  'comment',
-  'hash_bang_line',
-]);
 // Values worth folding, by the node types that hold them and the field that holds the value.
 const VALUE_HOLDERS: Record<string, string> = {
   variable_declarator: 'value',
@@ -136,108 +98,116 @@ const TYPE_HOLDERS: Record<string, string> = {
   type_alias_declaration: 'value',
   enum_declaration: 'body',
 };
-const PLACEHOLDERS: Record<string, string> = {
-  object: '{ … }',
-  dictionary: '{ … }',
-  object_type: '{ … }',
-  interface_body: '{ … }',
-  enum_body: '{ … }',
-  array: '[ … ]',
-  list: '[ … ]',
-  tuple: '( … )',
-  set: '{ … }',
-  string: "'…'",
-  template_string: '`…`',
-};
-/** Values shorter than this are not worth a placeholder. */
-const MIN_FOLDED_VALUE = 48;
-
 const spanOf = (node: Node): Span => ({ start: node.startIndex, end: node.endIndex });
-const isLargeEnough = (span: Span): boolean => span.end - span.start >= MIN_FOLDED_VALUE;
 
-/** The large value a node holds in the given field, if it is one of the holders. */
-function foldable(node: Node, holders: Readonly<Record<string, string>>): Node | undefined {
-  const field = holders[node.type];
-  const value = field === undefined ? null : node.childForFieldName(field);
-  return value !== null && isLargeEnough(spanOf(value)) ? value : undefined;
+/** The child a node holds in a field, with its type, if it is large enough to fold. */
+function largeChild(node: Node, field: string | undefined): (Span & { type: string }) | undefined {
+  const child = field === undefined ? null : node.childForFieldName(field);
+  if (child === null) return undefined;
+  // Each property of a node but its start is a call into WebAssembly: each is read once.
+  const span = spanOf(child);
+  return span.end - span.start >= MIN_FOLDED_VALUE ? { ...span, type: child.type } : undefined;
 }
-
-/** Keeps the spans not inside an earlier one (spans come in document order). */
-function outermost<T extends Span>(spans: readonly T[]): T[] {
-  const kept: T[] = [];
-  let end = -1;
-  for (const span of spans) {
-    if (span.start < end) continue;
-    kept.push(span);
-    end = span.end;
-  }
-  return kept;
-}
-
-// CommonJS exports and 'use strict' are kept like ES exports.
-const KEPT_STATEMENT = /^\s*(?:(?:module\.)?exports\b|['"]use strict['"])/;
 
 function isDroppable(node: Node, language: CodeLanguage): boolean {
+  if (language !== 'python') return isDroppableStatement(node.type, node.text);
   if (ALWAYS_KEPT.has(node.type)) return false;
-  if (language === 'python') {
-    // Python has no export keyword: public module-level names are the interface.
-    const definition = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
-    const name = definition?.childForFieldName('name')?.text;
-    if (name !== undefined) return name.startsWith('_');
-    return node.type !== 'expression_statement' || node.text.trimStart().startsWith('_');
-  }
-  return !KEPT_STATEMENT.test(node.text);
+  // Python has no export keyword: public module-level names are the interface.
+  const definition = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+  const name = definition?.childForFieldName('name')?.text;
+  if (name !== undefined) return name.startsWith('_');
+  return node.type !== 'expression_statement' || node.text.trimStart().startsWith('_');
 }
 
 /**
- * Outlines a source file.
+ * Outlines a source file with tree-sitter, whatever its language; tree-sitter outlines code with syntax errors
+ * too.
+ *
+ * @param source - The code.
+ * @param language - Its language.
+ */
+export async function treeSitterOutline(source: string, language: CodeLanguage): Promise<CodeOutline> {
+  const { parser, types } = await toolsFor(language);
+  const found: CodeOutline = { comments: [], bodies: [], literals: [], types: [], droppable: [] };
+  const tree = parser.parse(source);
+  if (tree === null) return found;
+  try {
+    // Nodes come in document order; those starting before bodyEnd lie inside a body already folded.
+    let bodyEnd = -1;
+    for (const node of tree.rootNode.descendantsOfType(types)) {
+      if (node === null) continue;
+      const type = node.type;
+      if (type === 'comment') {
+        found.comments.push(spanOf(node));
+        continue;
+      }
+      if (node.startIndex < bodyEnd) continue;
+      const body = FUNCTIONS.has(type) ? largeChild(node, 'body') : undefined;
+      if (body !== undefined) {
+        const placeholder = BLOCKS.has(body.type) ? BLOCK_PLACEHOLDER[language] : '…';
+        found.bodies.push({ start: body.start, end: body.end, owner: spanOf(node), placeholder });
+        bodyEnd = body.end;
+        continue;
+      }
+      const value = largeChild(node, VALUE_HOLDERS[type]);
+      // Functions keep their signatures: their bodies are folded instead.
+      if (value !== undefined && !FUNCTIONS.has(value.type)) {
+        found.literals.push({ start: value.start, end: value.end, placeholder: placeholderOf(value.type) });
+      }
+      const definition = largeChild(node, TYPE_HOLDERS[type]);
+      if (definition !== undefined) {
+        const { start, end } = definition;
+        found.types.push({ start, end, placeholder: placeholderOf(definition.type) });
+      }
+    }
+    for (const statement of tree.rootNode.namedChildren) {
+      if (statement !== null && isDroppable(statement, language)) found.droppable.push(spanOf(statement));
+    }
+    return outlineOf(found);
+  } finally {
+    tree.delete();
+  }
+}
+
+// The start of a line that opens a top-level declaration or a comment before one.
+const DECLARATION_LINE =
+  /\n(?=(?:export|import|const|let|var|function|async|class|abstract|interface|type|enum|declare|namespace|module)\b|@|\/[*/])/g;
+
+/** Where the last line that opens a declaration starts, or 0. */
+function lastDeclarationLine(source: string): number {
+  let last = 0;
+  for (const match of source.matchAll(DECLARATION_LINE)) last = match.index + 1;
+  return last;
+}
+
+/** The outline of `head + tail`, from the outlines of each. */
+function joined(head: CodeOutline, tail: CodeOutline, offset: number): CodeOutline {
+  const shift = <T extends Span>(span: T): T => ({
+    ...span,
+    start: span.start + offset,
+    end: span.end + offset,
+  });
+  return lazyOutline([...head.comments, ...tail.comments.map(shift)], () => ({
+    bodies: [...head.bodies, ...tail.bodies.map((body) => ({ ...shift(body), owner: shift(body.owner) }))],
+    literals: [...head.literals, ...tail.literals.map(shift)],
+    types: [...head.types, ...tail.types.map(shift)],
+    droppable: [...head.droppable, ...tail.droppable.map(shift)],
+  }));
+}
+
+/**
+ * Outlines a source file: with oxc if it is JavaScript or TypeScript that oxc parses without error, else with
+ * tree-sitter. A file cut short (a context often holds the head of a long file) fails to parse only in its
+ * last declaration: oxc outlines the declarations before that one and tree-sitter the rest.
  *
  * @param source - The code.
  * @param language - Its language.
  */
 export async function outlineCode(source: string, language: CodeLanguage): Promise<CodeOutline> {
-  const { parser, types } = await toolsFor(language);
-  const outline: CodeOutline = { comments: [], bodies: [], literals: [], types: [], droppable: [] };
-  const tree = parser.parse(source);
-  if (tree === null) return outline;
-  try {
-    const bodies: FoldableBody[] = [];
-    const literals: FoldableValue[] = [];
-    const definitions: FoldableValue[] = [];
-    // Nodes come in document order; those starting before bodyEnd lie inside a body already folded.
-    let bodyEnd = -1;
-    for (const node of tree.rootNode.descendantsOfType(types)) {
-      if (node === null) continue;
-      if (node.type === 'comment') {
-        outline.comments.push(spanOf(node));
-        continue;
-      }
-      if (node.startIndex < bodyEnd) continue;
-      const body = FUNCTIONS.has(node.type) ? node.childForFieldName('body') : null;
-      if (body !== null && isLargeEnough(spanOf(body))) {
-        const placeholder = BLOCKS.has(body.type) ? BLOCK_PLACEHOLDER[language] : '…';
-        bodies.push({ ...spanOf(body), owner: spanOf(node), placeholder });
-        bodyEnd = body.endIndex;
-      }
-      const value = foldable(node, VALUE_HOLDERS);
-      // Functions keep their signatures: their bodies are folded instead.
-      if (value !== undefined && !FUNCTIONS.has(value.type)) {
-        literals.push({ ...spanOf(value), placeholder: PLACEHOLDERS[value.type] ?? '…' });
-      }
-      const definition = foldable(node, TYPE_HOLDERS);
-      if (definition !== undefined) {
-        definitions.push({ ...spanOf(definition), placeholder: PLACEHOLDERS[definition.type] ?? '…' });
-      }
-    }
-    outline.comments.sort((a, b) => a.start - b.start);
-    outline.bodies = bodies;
-    outline.literals = outermost(literals);
-    outline.types = outermost(definitions);
-    for (const statement of tree.rootNode.namedChildren) {
-      if (statement !== null && isDroppable(statement, language)) outline.droppable.push(spanOf(statement));
-    }
-    return outline;
-  } finally {
-    tree.delete();
-  }
+  const whole = await oxcOutline(source, language);
+  if (whole !== undefined) return whole;
+  const cut = lastDeclarationLine(source);
+  const head = cut > 0 ? await oxcOutline(source.slice(0, cut), language) : undefined;
+  if (head === undefined) return treeSitterOutline(source, language);
+  return joined(head, await treeSitterOutline(source.slice(cut), language), cut);
 }

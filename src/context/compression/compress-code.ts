@@ -5,10 +5,12 @@
  *
  * @module
  */
-import { Bm25, terms } from './bm25.js';
-import { type CodeOutline, outlineCode, type Span } from './code-outline.js';
+import { Bm25 } from './bm25.js';
+import { outlineCode } from './code-outline.js';
+import { type Draft, DraftBuilder } from './draft.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
 import type { CodeLanguage } from './field-kind.js';
+import type { CodeOutline, Span } from './outline.js';
 import { truncateToBudget } from './truncate.js';
 
 // Tidying (blank lines, trailing spaces) saves a little more than the estimate knows of.
@@ -22,49 +24,103 @@ interface Edit extends Span {
 }
 
 interface Removal extends Edit {
-  /** Estimated tokens saved. */
+  /** Estimated tokens saved by this edit alone, on the original text. */
   saves: number;
 }
 
-function applyEdits(text: string, edits: readonly Edit[]): string {
+/**
+ * The outermost edits applied so far, in document order, each with the tokens it and the edits inside it
+ * save. Edits are nested or disjoint (they are syntax nodes), so what an edit adds is its own estimate less
+ * what the edits inside it already saved: folding a body whose comments are gone saves only the rest.
+ */
+class AppliedEdits {
+  private readonly spans: { start: number; end: number; saved: number }[] = [];
+
+  /**
+   * Records an edit and returns the tokens it adds to what earlier edits saved, or undefined if it lies
+   * inside one of them, which makes it moot.
+   */
+  add(removal: Removal): number | undefined {
+    const { spans } = this;
+    // First span ending after the edit starts: the only one that can contain it or be contained in it first.
+    let low = 0;
+    let high = spans.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (spans[middle]!.end <= removal.start) low = middle + 1;
+      else high = middle;
+    }
+    const first = spans[low];
+    if (first !== undefined && first.start <= removal.start && first.end >= removal.end) return undefined;
+    let inside = 0;
+    let last = low;
+    while (last < spans.length && spans[last]!.end <= removal.end) inside += spans[last++]!.saved;
+    spans.splice(low, last - low, { start: removal.start, end: removal.end, saved: removal.saves });
+    return removal.saves - inside;
+  }
+}
+
+function applyEdits(text: string, edits: readonly Edit[]): Draft {
   const sorted = [...edits].sort((a, b) => a.start - b.start || b.end - a.end);
-  let result = '';
+  const draft = new DraftBuilder(text);
   let cursor = 0;
   for (const edit of sorted) {
     // An edit inside one already applied (a comment inside a folded body) is moot.
     if (edit.start < cursor) continue;
-    result += text.slice(cursor, edit.start) + edit.replacement;
+    draft.copy(cursor, edit.start);
+    draft.insert(edit.replacement);
     cursor = edit.end;
   }
-  return result + text.slice(cursor);
+  draft.copy(cursor, text.length);
+  return draft.build();
 }
 
 const WORTH_COLLAPSING = /[\p{L}\p{N}]/u;
+const SPACE = /\s/;
 
 /** Drops blank lines and trailing spaces, and writes a run of identical lines once with a count. */
-function tidyLines(text: string, commentMarker: string): { text: string; collapsed: boolean } {
-  const lines: string[] = [];
+function tidyLines(edited: Draft, commentMarker: string): { draft: Draft; collapsed: boolean } {
+  const { text } = edited;
+  const draft = new DraftBuilder(text, edited.origin);
   let collapsed = false;
+  // The line to write next: its stretch, the newline after it, and how often it occurs in a row.
   let previous: string | undefined;
+  let start = 0;
+  let end = 0;
+  let newline = -1;
   let repeats = 0;
+  // The newline after the last line written, which goes before the next one.
+  let separator = -1;
   const flush = (): void => {
     if (previous === undefined) return;
-    lines.push(repeats > 1 ? `${previous} ${commentMarker} ×${repeats}` : previous);
+    if (separator >= 0) draft.copy(separator, separator + 1);
+    draft.copy(start, end);
+    if (repeats > 1) draft.insert(` ${commentMarker} ×${repeats}`);
     collapsed ||= repeats > 1;
+    separator = newline;
   };
-  for (const raw of text.split('\n')) {
-    const line = raw.trimEnd();
-    if (line === '') continue;
-    if (line === previous && WORTH_COLLAPSING.test(line)) {
-      repeats++;
-      continue;
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    const found = text.indexOf('\n', lineStart);
+    const lineEnd = found === -1 ? text.length : found;
+    let trimmed = lineEnd;
+    while (trimmed > lineStart && SPACE.test(text[trimmed - 1]!)) trimmed--;
+    if (trimmed > lineStart) {
+      const line = text.slice(lineStart, trimmed);
+      if (line === previous && WORTH_COLLAPSING.test(line)) {
+        repeats++;
+      } else {
+        flush();
+        previous = line;
+        start = lineStart;
+        end = trimmed;
+        newline = lineEnd;
+        repeats = 1;
+      }
     }
-    flush();
-    previous = line;
-    repeats = 1;
+    lineStart = lineEnd + 1;
   }
   flush();
-  return { text: lines.join('\n'), collapsed };
+  return { draft: draft.build(), collapsed };
 }
 
 /**
@@ -81,9 +137,10 @@ function byWorth<T extends Span>(
   let relevance = (_: number): number => 0;
   if (query.size > 0) {
     const ranker = new Bm25(
-      spans.map((span) => terms(text.slice(relevanceOf(span).start, relevanceOf(span).end))),
+      spans.map((span) => text.slice(relevanceOf(span).start, relevanceOf(span).end)),
+      query,
     );
-    relevance = (i) => ranker.score(query, i);
+    relevance = (i) => ranker.score(i);
   }
   const worth = spans.map((span, i) => (span.end - span.start) / (1 + relevance(i)));
   return spans
@@ -96,7 +153,8 @@ function byWorth<T extends Span>(
 class CodeCompressor {
   private readonly edits: Edit[] = [];
   // Folds and drops, in the order made (comment stripping is not undone).
-  private readonly stepEdits: Removal[] = [];
+  private readonly stepEdits: { edit: Edit; saves: number }[] = [];
+  private readonly applied = new AppliedEdits();
   private readonly strategies: string[] = [];
   private estimated: number;
   // Exact count over estimate, learnt from each exact count.
@@ -118,7 +176,7 @@ class CodeCompressor {
   applyAll(strategy: string, removals: readonly Removal[]): void {
     for (const removal of removals) this.add(removal);
     if (removals.length > 0) this.strategies.push(strategy);
-    if (this.estimated * this.correction <= this.input.budget * SLACK) this.check();
+    if (this.mayFit()) this.check();
   }
 
   /**
@@ -133,12 +191,17 @@ class CodeCompressor {
       const target = this.input.budget / this.correction;
       do {
         const removal = removals[next++]!;
-        this.add(removal);
-        this.stepEdits.push(removal);
+        const saves = this.add(removal);
+        if (saves !== undefined) this.stepEdits.push({ edit: removal, saves });
       } while (next < removals.length && this.estimated > target);
       if (!this.strategies.includes(strategy)) this.strategies.push(strategy);
-      this.check();
+      // Out of removals and still well over: the next step's count will tell.
+      if (this.mayFit()) this.check();
     }
+  }
+
+  private mayFit(): boolean {
+    return this.estimated * this.correction <= this.input.budget * SLACK;
   }
 
   /** The compressed text, cut to the budget as the last resort if nothing else made it fit. */
@@ -146,7 +209,7 @@ class CodeCompressor {
     if (this.result !== undefined) return this.refine(this.result);
     if (this.stale) this.check();
     if (this.result !== undefined) return this.result;
-    const head = truncateToBudget(this.rendered, this.input.budget, this.input.tokenizer);
+    const head = truncateToBudget(this.rendered, this.input.budget, this.input.count);
     return { ...head, strategies: [...this.strategies, 'truncate'] };
   }
 
@@ -159,43 +222,43 @@ class CodeCompressor {
     if (room < this.input.budget * (1 - REFINE_BELOW)) return fitting;
     const undone = new Set<Edit>();
     for (let i = this.stepEdits.length - 1; i >= 0 && room > 0; i--) {
-      const removal = this.stepEdits[i]!;
-      if (removal.saves <= room) {
-        undone.add(removal);
-        room -= removal.saves;
+      const { edit, saves } = this.stepEdits[i]!;
+      if (saves <= room) {
+        undone.add(edit);
+        room -= saves;
       }
     }
     if (undone.size === 0) return fitting;
-    const marker = this.language === 'python' ? '#' : '//';
-    const text = tidyLines(
-      applyEdits(
-        this.input.text,
-        this.edits.filter((edit) => !undone.has(edit)),
-      ),
-      marker,
-    ).text;
-    const tokens = this.input.tokenizer.count(text);
+    const { text, tokens } = this.render(this.edits.filter((edit) => !undone.has(edit)));
     return tokens <= this.input.budget && tokens > fitting.tokens ? { ...fitting, text, tokens } : fitting;
   }
 
-  private add(removal: Removal): void {
+  /** The text with the edits applied and tidied, and its exact count. */
+  private render(edits: readonly Edit[]): { text: string; tokens: number; collapsed: boolean } {
+    const { text, map, count } = this.input;
+    const tidy = tidyLines(applyEdits(text, edits), this.language === 'python' ? '#' : '//');
+    return { text: tidy.draft.text, tokens: map.countDraft(tidy.draft, count), collapsed: tidy.collapsed };
+  }
+
+  /** Applies a removal; returns the tokens it saves, or undefined if an earlier edit made it moot. */
+  private add(removal: Removal): number | undefined {
+    const saves = this.applied.add(removal);
+    if (saves === undefined) return undefined;
     this.stale = true;
     this.edits.push(removal);
-    this.estimated -= removal.saves;
+    this.estimated -= saves;
+    return saves;
   }
 
   private check(): void {
-    const marker = this.language === 'python' ? '#' : '//';
-    const tidy = tidyLines(applyEdits(this.input.text, this.edits), marker);
-    if (tidy.collapsed && !this.strategies.includes('code:collapse-repeats')) {
+    const { text, tokens, collapsed } = this.render(this.edits);
+    if (collapsed && !this.strategies.includes('code:collapse-repeats')) {
       this.strategies.push('code:collapse-repeats');
     }
-    this.rendered = tidy.text;
+    this.rendered = text;
     this.stale = false;
-    const tokens = this.input.tokenizer.count(tidy.text);
     this.correction = tokens / Math.max(1, this.estimated);
-    if (tokens <= this.input.budget)
-      this.result = { text: tidy.text, tokens, strategies: [...this.strategies] };
+    if (tokens <= this.input.budget) this.result = { text, tokens, strategies: [...this.strategies] };
   }
 }
 

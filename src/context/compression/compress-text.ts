@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { Bm25, terms } from './bm25.js';
+import { Bm25, centralTerms } from './bm25.js';
+import { DraftBuilder } from './draft.js';
 import type { FieldCompression, FieldCompressionInput } from './field-compression.js';
+import type { Span } from './outline.js';
 import { truncateToBudget } from './truncate.js';
 
 // The first fill aims this far below the budget, as estimates err both ways and trimming costs a recount.
@@ -14,19 +16,19 @@ const FIRST_FILL = 0.98;
 // A second filling pass is worth its exact count only when at least this much of the budget is unused.
 const REFILL_BELOW = 0.95;
 
-interface TextUnit {
-  start: number;
-  end: number;
+/** A stretch of the text, as kept. */
+interface TextUnit extends Span {
   /** The unit's text as kept; differs from the source only for merged log lines. */
   text: string;
-  tokens: number;
+  /** For a merged log line: the count mark and where it goes (before the line break). */
+  mark?: { at: number; text: string };
 }
 
 // A sentence ends at . ! ? (and closing quotes or brackets) before spaces, or at a CJK full stop.
 const SENTENCE_END = /[.!?]["'”’)\]]*[ \t]+(?=\S)|[。！？]/g;
 
-function lines(text: string): { start: number; end: number }[] {
-  const spans: { start: number; end: number }[] = [];
+function lines(text: string): Span[] {
+  const spans: Span[] = [];
   for (let start = 0; start < text.length; ) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline + 1;
@@ -36,8 +38,8 @@ function lines(text: string): { start: number; end: number }[] {
   return spans;
 }
 
-function sentences(text: string): { start: number; end: number }[] {
-  const spans: { start: number; end: number }[] = [];
+function sentences(text: string): Span[] {
+  const spans: Span[] = [];
   for (const line of lines(text)) {
     let start = line.start;
     const content = text.slice(line.start, line.end);
@@ -58,16 +60,12 @@ const LOG_PREFIX =
   /^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?|\[?\d{2}:\d{2}:\d{2}[\d.,]*\]?)\s*/;
 
 /** Log lines with repeats (ignoring timestamps) merged into the first occurrence, marked with a count. */
-function mergeRepeatedLines(text: string): {
-  spans: { start: number; end: number; text: string }[];
-  merged: boolean;
-} {
-  const all = lines(text);
+function mergeRepeatedLines(text: string): { units: TextUnit[]; merged: boolean } {
   const firstByKey = new Map<string, number>();
   const repeats: number[] = [];
-  const kept: { start: number; end: number; text: string }[] = [];
-  for (const span of all) {
-    const line = text.slice(span.start, span.end);
+  const kept: TextUnit[] = [];
+  for (const { start, end } of lines(text)) {
+    const line = text.slice(start, end);
     const key = line.replace(LOG_PREFIX, '').trimEnd();
     const first = key === '' ? undefined : firstByKey.get(key);
     if (first !== undefined) {
@@ -75,14 +73,16 @@ function mergeRepeatedLines(text: string): {
       continue;
     }
     if (key !== '') firstByKey.set(key, kept.length);
-    kept.push({ ...span, text: line });
+    kept.push({ start, end, text: line });
   }
   repeats.forEach((count, i) => {
     const unit = kept[i]!;
     const body = unit.text.replace(/\r?\n$/, '');
-    unit.text = `${body} [×${count}]${unit.text.slice(body.length)}`;
+    const mark = { at: unit.start + body.length, text: ` [×${count}]` };
+    unit.mark = mark;
+    unit.text = `${body}${mark.text}${unit.text.slice(body.length)}`;
   });
-  return { spans: kept, merged: repeats.length > 0 };
+  return { units: kept, merged: repeats.length > 0 };
 }
 
 /**
@@ -92,25 +92,25 @@ function mergeRepeatedLines(text: string): {
  * @param kind - `prose` splits into sentences, `log` into lines with repeats merged.
  */
 export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'): FieldCompression {
-  const { text, map, budget, tokenizer } = input;
+  const { text, map, budget, count } = input;
   const strategies: string[] = [];
-  let spans: { start: number; end: number; text: string }[];
+  let units: TextUnit[];
   if (kind === 'log') {
     const deduped = mergeRepeatedLines(text);
-    spans = deduped.spans;
+    units = deduped.units;
     if (deduped.merged) strategies.push('log:dedupe');
   } else {
-    spans = sentences(text).map((span) => ({ ...span, text: text.slice(span.start, span.end) }));
+    units = sentences(text).map(({ start, end }) => ({ start, end, text: text.slice(start, end) }));
   }
-  const units: TextUnit[] = spans.map((span) => ({
-    ...span,
-    tokens: map.estimate(span.start, span.end) + (span.text.length - (span.end - span.start)) / 3,
-  }));
+  // Estimates: the unit's stretch from the map, and about three characters a token for a count mark.
+  const unitTokens = units.map(
+    (unit) => map.estimate(unit.start, unit.end) + (unit.mark === undefined ? 0 : unit.mark.text.length / 3),
+  );
 
-  const ranker = new Bm25(units.map((unit) => terms(unit.text)));
-  const query = input.query.size > 0 ? input.query : ranker.centralTerms(20);
+  const texts = units.map((unit) => unit.text);
+  const ranker = new Bm25(texts, input.query.size > 0 ? input.query : centralTerms(texts, 20));
   // Ties (units with no query term) go to earlier units: openings tend to say what a text is about.
-  const scores = units.map((_, i) => ranker.score(query, i) - i * 1e-9);
+  const scores = units.map((_, i) => ranker.score(i) - i * 1e-9);
   // Blank units are never kept: they would only spend budget on spacing.
   const ranked = units
     .map((_, i) => i)
@@ -121,18 +121,28 @@ export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'
   let estimated = 0;
   const fill = (room: number): void => {
     for (const i of ranked) {
-      const tokens = units[i]!.tokens;
+      const tokens = unitTokens[i]!;
       if (!kept.has(i) && estimated + tokens <= room) {
         kept.add(i);
         estimated += tokens;
       }
     }
   };
-  const render = (): string =>
-    [...kept]
-      .sort((a, b) => a - b)
-      .map((i) => units[i]!.text)
-      .join('');
+  // The kept units in order, counted exactly: afresh only around the gaps between them.
+  const render = (): void => {
+    const draft = new DraftBuilder(text);
+    for (const i of [...kept].sort((a, b) => a - b)) {
+      const { start, end, mark } = units[i]!;
+      draft.copy(start, mark?.at ?? end);
+      if (mark !== undefined) {
+        draft.insert(mark.text);
+        draft.copy(mark.at, end);
+      }
+    }
+    const built = draft.build();
+    result = built.text;
+    tokens = map.countDraft(built, count);
+  };
 
   const trim = (): void => {
     // Drop the lowest-ranked kept units worth the overshoot, then count again.
@@ -140,30 +150,29 @@ export function compressText(input: FieldCompressionInput, kind: 'prose' | 'log'
       let overshoot = tokens - budget;
       for (let r = ranked.length - 1; r >= 0 && overshoot > 0 && kept.size > 1; r--) {
         const i = ranked[r]!;
-        if (kept.delete(i)) overshoot -= units[i]!.tokens;
+        if (kept.delete(i)) overshoot -= unitTokens[i]!;
       }
-      result = render();
-      tokens = tokenizer.count(result);
+      render();
     }
   };
 
   fill(Math.floor(budget * FIRST_FILL));
   strategies.push(kind === 'log' ? 'log:bm25-extract' : 'prose:bm25-extract');
-  let result = render();
-  let tokens = tokenizer.count(result);
+  let result = '';
+  let tokens = 0;
+  render();
   trim();
   if (tokens < budget * REFILL_BELOW) {
     // Estimates were high: use the room left with the next-ranked units.
     estimated = tokens;
     fill(budget);
-    result = render();
-    tokens = tokenizer.count(result);
+    render();
     trim();
   }
   if (tokens > budget || kept.size === 0) {
     // Not even the best unit fits whole: keep its head.
     const best = kept.size === 0 ? (units[ranked[0] ?? 0]?.text ?? text) : result;
-    const head = truncateToBudget(best, budget, tokenizer);
+    const head = truncateToBudget(best, budget, count);
     return { ...head, strategies: [...strategies, 'truncate'] };
   }
   return { text: result, tokens, strategies };

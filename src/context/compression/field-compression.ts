@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import type { CountTokens } from '../tokenizer/tokenizer.js';
 import type { TokenMap } from './token-map.js';
 
 /** Inputs shared by the field compressors. */
@@ -16,8 +16,8 @@ export interface FieldCompressionInput {
   budget: number;
   /** Terms of the task description, to keep what is relevant. */
   query: ReadonlySet<string>;
-  /** Counts exactly. */
-  tokenizer: Tokenizer;
+  /** Counts exactly, uncached: drafts are counted once. */
+  count: CountTokens;
 }
 
 /** A compressed field. */

@@ -35,13 +35,25 @@ export interface Tokenizer {
   clearCache(): void;
 }
 
+/** Counts a text exactly. */
+export type CountTokens = (text: string) => number;
+
+/** A tokenizer that can also count without its cache. */
+export interface UncachedCounting extends Tokenizer {
+  /**
+   * Counts like `count`, without looking up or filling the cache: for texts that will not be counted again
+   * (a text's parts, compression drafts), which would cost a hash each and crowd out counts worth keeping.
+   */
+  readonly countUncached: CountTokens;
+}
+
 /** Cached counts per tokenizer (a key and a number each). */
 const CACHE_CAPACITY = 4096;
 
 /** Texts shorter than this are counted afresh: counting them costs about as much as hashing them. */
 const CACHE_FROM_LENGTH = 512;
 
-class ExactTokenizer implements Tokenizer {
+class ExactTokenizer implements UncachedCounting {
   private readonly cache = new LruCache<number>(CACHE_CAPACITY);
   private readonly native: NativeCounter;
 
@@ -70,9 +82,8 @@ class ExactTokenizer implements Tokenizer {
     this.cache.clear();
   }
 
-  private countUncached(text: string): number {
-    return mayHaveLongPiece(text) ? this.countAroundLongPieces(text) : this.native(text);
-  }
+  readonly countUncached = (text: string): number =>
+    mayHaveLongPiece(text) ? this.countAroundLongPieces(text) : this.native(text);
 
   /** Lets the library count the stretches between long pieces, and merges each long piece itself. */
   private countAroundLongPieces(text: string): number {
@@ -100,14 +111,14 @@ class ExactTokenizer implements Tokenizer {
   }
 }
 
-const tokenizers = new Map<string, Tokenizer>();
+const tokenizers = new Map<string, UncachedCounting>();
 
 /**
- * The tokenizer for an encoding and library, created once per thread and reused.
+ * The thread's tokenizer for an encoding and library, with its uncached counter: for the context engine.
  *
  * @param choice - Encoding (default `o200k_base`) and backend (default `gpt-tokenizer`).
  */
-export function getTokenizer(choice: TokenizerChoice = {}): Tokenizer {
+export function exactTokenizer(choice: TokenizerChoice = {}): UncachedCounting {
   const encoding = choice.encoding ?? DEFAULT_ENCODING;
   const backend = choice.backend ?? DEFAULT_BACKEND;
   const key = `${backend}/${encoding}`;
@@ -117,6 +128,15 @@ export function getTokenizer(choice: TokenizerChoice = {}): Tokenizer {
     tokenizers.set(key, tokenizer);
   }
   return tokenizer;
+}
+
+/**
+ * The tokenizer for an encoding and library, created once per thread and reused.
+ *
+ * @param choice - Encoding (default `o200k_base`) and backend (default `gpt-tokenizer`).
+ */
+export function getTokenizer(choice: TokenizerChoice = {}): Tokenizer {
+  return exactTokenizer(choice);
 }
 
 /**
