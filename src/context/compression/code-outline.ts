@@ -173,11 +173,27 @@ export async function treeSitterOutline(source: string, language: CodeLanguage):
 const DECLARATION_LINE =
   /\n(?=(?:export|import|const|let|var|function|async|class|abstract|interface|type|enum|declare|namespace|module)\b|@|\/[*/])/g;
 
-/** Where the last line that opens a declaration starts, or 0. */
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+/**
+ * Where the last line that opens a top-level declaration starts, if it leaves at least half the source
+ * before it; else 0. Top-level is judged by counting braces, strings and comments included: a guess, which
+ * only decides whether oxc is tried on the head (in a bundle every line sits inside a wrapper function).
+ */
 function lastDeclarationLine(source: string): number {
   let last = 0;
-  for (const match of source.matchAll(DECLARATION_LINE)) last = match.index + 1;
-  return last;
+  let depth = 0;
+  let counted = 0;
+  for (const match of source.matchAll(DECLARATION_LINE)) {
+    for (; counted < match.index; counted++) {
+      const code = source.charCodeAt(counted);
+      if (code === OPEN_BRACE) depth++;
+      else if (code === CLOSE_BRACE) depth--;
+    }
+    if (depth === 0) last = match.index + 1;
+  }
+  return last >= source.length / 2 ? last : 0;
 }
 
 /** The outline of `head + tail`, from the outlines of each. */
