@@ -1,8 +1,6 @@
-import { MessageChannel } from 'node:worker_threads';
 import benny from 'benny';
 import type { Summary } from 'benny/lib/internal/common-types.js';
-import { expose } from 'comlink';
-import { toComlinkEndpoint } from '../../src/execution/comlink-endpoint.js';
+import { ThreadHost } from '../../src/execution/thread-host.js';
 import { buildTaskGraph } from '../../src/graph/task-graph.js';
 import { validateTasks } from '../../src/graph/validate-tasks.js';
 import { criticalPathOrder } from '../../src/scheduling/dispatch-order.js';
@@ -26,8 +24,8 @@ interface MicroCase {
 
 /**
  * Section 4: micro-benchmarks, with benny, of what lingflow does on the main thread for every task: the
- * scheduler core's dispatch and settle, validation and ranking, and the per-task host channel (a
- * MessageChannel with a comlink endpoint) that carries progress and logs.
+ * scheduler core's dispatch and settle, validation and ranking, and opening and closing the task's call on
+ * its thread's host channel, which routes its progress and logs.
  */
 export const section: BenchSection = {
   id: 'dispatch',
@@ -41,6 +39,9 @@ export const section: BenchSection = {
     }));
     const layered = layeredDag({ seed: 1, layers: 20, width: 50, minMs: 1, maxMs: 9, maxDependencies: 3 });
     const tasks: Task[] = layered.map(({ id, agentType, dependencies }) => ({ id, agentType, dependencies }));
+    const host = new ThreadHost();
+    const hooks = { onProgress() {}, onLog() {} };
+    const answered = Promise.resolve();
     const cases: MicroCase[] = [
       {
         name: `scheduler core: ${TASKS} independent tasks, virtual time`,
@@ -66,13 +67,9 @@ export const section: BenchSection = {
         },
       },
       {
-        name: 'per-task host channel: MessageChannel + comlink expose + close',
+        name: 'host channel: open and close a task’s call',
         items: 1,
-        run: () => {
-          const channel = new MessageChannel();
-          expose({ progress() {}, log() {} }, toComlinkEndpoint(channel.port1));
-          channel.port1.close();
-        },
+        run: () => host.close(host.open(hooks), answered),
       },
     ];
     const maxTime = context.quick ? 0.5 : 2;
