@@ -45,8 +45,11 @@ export default function runAgentTask(request: WorkerRequest): Promise<WorkerResp
  * message: for tiny tasks the message is the cost, so this is what makes them fast.
  */
 export async function runAgentBatch({ items }: WorkerBatchRequest): Promise<WorkerResponse[]> {
+  // A batch is stopped as a whole, so its tasks share one signal: a controller per tiny task costs more
+  // than many of the tasks themselves.
+  const abort = new AbortController();
   const responses: WorkerResponse[] = [];
-  for (const request of items) responses.push(await runCall(request));
+  for (const request of items) responses.push(await runCall(request, abort));
   return responses;
 }
 
@@ -55,8 +58,10 @@ export async function runAgentBatch({ items }: WorkerBatchRequest): Promise<Work
  * thread has taken the call's last host call: those travel on the host port and the answer on Piscina's,
  * so without the wait the main thread could close the call with progress still in flight.
  */
-async function runCall({ call, ...job }: WorkerRequest): Promise<WorkerResponse> {
-  const abort = new AbortController();
+async function runCall(
+  { call, ...job }: WorkerRequest,
+  abort = new AbortController(),
+): Promise<WorkerResponse> {
   const early = abortedEarly.get(call);
   if (early !== undefined) {
     abortedEarly.delete(call);
