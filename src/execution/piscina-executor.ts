@@ -14,6 +14,9 @@ import { superviseAttempt, toOutcome } from './supervise-attempt.js';
 import { ThreadHost } from './thread-host.js';
 import { workerUrl } from './worker-url.js';
 
+/** How long close() lets running attempts finish before terminating their threads. */
+const CLOSE_GRACE_MS = 100;
+
 /** Options of {@link PiscinaExecutor}. */
 export interface PiscinaExecutorOptions {
   /** Worker threads for CPU agents; they are started up front so the first tasks do not pay for it. */
@@ -112,8 +115,7 @@ export class PiscinaExecutor implements TaskExecutor {
   async close(): Promise<void> {
     const pools = this.#ioPool ? [this.#cpuPool, this.#ioPool] : [this.#cpuPool];
     const threads = pools.flatMap((pool) => pool.threads);
-    // destroy, not close: close waits for running tasks, and an I/O agent may never stop.
-    await Promise.all(pools.map((pool) => pool.destroy()));
+    await Promise.all(pools.map((pool) => pool.close({ force: true })));
     // Piscina can resolve before every thread it had has exited; close() means none is left.
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
@@ -136,7 +138,13 @@ export class PiscinaExecutor implements TaskExecutor {
       atomics: tasksPerThread > 1 ? 'disabled' : 'sync',
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: this.#options.resourceLimits,
+      // By close() every attempt has been cancelled; one still running ignores its signal (an I/O agent can),
+      // so closing waits only briefly before terminating its thread.
+      closeTimeout: CLOSE_GRACE_MS,
     });
+    // Piscina reports the grace running out, and a thread failing outside any task, as pool errors; the
+    // affected tasks have failed already, and an unheard 'error' event would crash the process.
+    pool.on('error', () => {});
     this.#host.serve(pool);
     return pool;
   }
