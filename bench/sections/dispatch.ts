@@ -41,7 +41,6 @@ export const section: BenchSection = {
     const tasks: Task[] = layered.map(({ id, agentType, dependencies }) => ({ id, agentType, dependencies }));
     const host = new ThreadHost();
     const hooks = { onProgress() {}, onLog() {} };
-    const answered = Promise.resolve();
     const cases: MicroCase[] = [
       {
         name: `scheduler core: ${TASKS} independent tasks, virtual time`,
@@ -69,7 +68,7 @@ export const section: BenchSection = {
       {
         name: 'host channel: open and close a task’s call',
         items: 1,
-        run: () => host.close(host.open(hooks), answered),
+        run: () => host.close(host.open(hooks)),
       },
     ];
     const maxTime = context.quick ? 0.5 : 2;

@@ -113,7 +113,7 @@ export class WorkflowRun {
           }),
         taskSettled: (index, status, _now, error) => this.#onSettled(index, status, error),
         halted: (reason, running) => {
-          for (const index of running) this.#attempts[index]!.controller?.abort(reason);
+          for (const index of running) this.#controllerOf(index).abort(reason);
         },
       },
     });
@@ -207,8 +207,6 @@ export class WorkflowRun {
 
   #onDispatched(index: number, attempt: number): void {
     const state = this.#attempts[index]!;
-    // Created before listeners hear of the start, so one that aborts the workflow reaches this attempt too.
-    state.controller = new AbortController();
     // No start time of an earlier attempt may stand for this one, which may never leave the queue.
     state.startedAt = undefined;
     state.startedPerf = undefined;
@@ -266,7 +264,7 @@ export class WorkflowRun {
     const { index, attempt } = dispatch;
     const taskId = this.#setup.tasks[index]!.id;
     const hooks: InvocationHooks = {
-      signal: this.#attempts[index]!.controller!.signal,
+      signal: this.#controllerOf(index).signal,
       onProgress: (update) => this.#emitProgress(taskId, update),
       onLog: (entry) => this.#emitLog(taskId, entry),
       // Only while this very attempt waits: a late call must not start a later attempt of the task.
@@ -282,6 +280,16 @@ export class WorkflowRun {
         (reason: unknown) => this.#settleAttempt(dispatch, { status: 'rejected', reason }),
       )
       .then(() => this.#afterAttempts());
+  }
+
+  /**
+   * The attempt's abort controller, made when first needed: by its launch, or earlier by a halt that comes
+   * while listeners hear of its start. A batch replaces its tasks' controllers with one of its own.
+   */
+  #controllerOf(index: number): AbortController {
+    const state = this.#attempts[index]!;
+    state.controller ??= new AbortController();
+    return state.controller;
   }
 
   /** Small tasks the core put in one slot travel to one worker in one message. */

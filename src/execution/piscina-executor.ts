@@ -53,7 +53,7 @@ export class PiscinaExecutor implements TaskExecutor {
       const call = this.#host.open(hooks);
       const cooperative = invocation.agent.kind === 'io';
       const request: WorkerRequest = { ...jobOf(invocation), call };
-      let answered: Promise<unknown> = Promise.resolve();
+      let answered: Promise<unknown> | undefined;
       return {
         start: (stop) => {
           const run: Promise<WorkerResponse> = (cooperative ? this.#ioPoolForUse() : this.#cpuPool).run(
@@ -108,7 +108,7 @@ export class PiscinaExecutor implements TaskExecutor {
         reason: cancelled ? new TaskCancelledError(task.id, why) : new WorkerCrashError(task.id, why),
       }));
     } finally {
-      for (const { call } of items) this.#host.close(call, Promise.resolve());
+      for (const { call } of items) this.#host.close(call);
     }
   }
 

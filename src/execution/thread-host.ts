@@ -47,11 +47,15 @@ export class ThreadHost {
 
   /**
    * Closes a call: host calls that still arrive for it are dropped. A stop asked for it keeps reaching
-   * threads that hand over their port late until `answered` settles, when no thread runs the call any more.
+   * threads that hand over their port late until `answered` settles, when no thread runs the call any more
+   * (omitted: the call has answered already).
    */
-  close(call: number, answered: Promise<unknown>): void {
+  close(call: number, answered?: Promise<unknown>): void {
     this.#calls.delete(call);
-    if (!this.#stops.has(call)) return;
+    if (answered === undefined || !this.#stops.has(call)) {
+      this.#stops.delete(call);
+      return;
+    }
     const forget = () => this.#stops.delete(call);
     answered.then(forget, forget);
   }

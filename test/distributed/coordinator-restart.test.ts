@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TaskResult } from 'lingflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,16 +45,10 @@ async function runCoordinator(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const run: { finished: string[]; results?: TaskResult[] } = { finished: [] };
-  let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n')) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      if (line.startsWith('finished ')) run.finished.push(line.slice('finished '.length));
-      if (line.startsWith('results ')) run.results = JSON.parse(line.slice('results '.length));
-      if (line === `started ${killWhenRunning}`) child.kill('SIGKILL');
-    }
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (line.startsWith('finished ')) run.finished.push(line.slice('finished '.length));
+    if (line.startsWith('results ')) run.results = JSON.parse(line.slice('results '.length));
+    if (line === `started ${killWhenRunning}`) child.kill('SIGKILL');
   });
   await once(child, 'exit');
   return run;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TaskResult } from 'lingflow';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,16 +35,10 @@ function runChild(journal: string, trace: string, killAfter?: number, maxFileKb?
     { env: { ...process.env, LINGFLOW_TRACE: trace }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const run: ChildRun = { finished: [], signal: null, code: null, stderr: '' };
-  let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n')) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      if (line.startsWith('finished ')) run.finished.push(line.slice('finished '.length));
-      if (line.startsWith('results ')) run.results = JSON.parse(line.slice('results '.length));
-      if (killAfter !== undefined && run.finished.length === killAfter) child.kill('SIGKILL');
-    }
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (line.startsWith('finished ')) run.finished.push(line.slice('finished '.length));
+    if (line.startsWith('results ')) run.results = JSON.parse(line.slice('results '.length));
+    if (killAfter !== undefined && run.finished.length === killAfter) child.kill('SIGKILL');
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     run.stderr += chunk;
