@@ -108,10 +108,10 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#executor = this.#options.executor;
     this.#autopilot = this.#options.autoParallelism ? this.#createAutopilot() : undefined;
     this.#maxParallelAgents = this.#options.maxParallelAgents;
-    this.#slots = createSlotPool({
-      cpu: this.#autopilot?.limit ?? this.#maxParallelAgents,
-      io: this.#options.maxParallelIo,
-    });
+    this.#slots = createSlotPool(
+      { cpu: this.#autopilot?.limit ?? this.#maxParallelAgents, io: this.#options.maxParallelIo },
+      this.#options.prefetch,
+    );
     if (this.#options.followExecutorThreads)
       this.#stopFollowingThreads = this.#executor?.watchThreads?.((threads) => {
         this.#maxParallelAgents = threads;

@@ -30,6 +30,17 @@ export interface CoordinatorOptions {
   maxParallelAgents?: number | 'auto';
   /** With `maxParallelAgents: 'auto'`, how often the controller measures and decides. Default 500 ms. */
   controlIntervalMs?: number;
+  /**
+   * CPU tasks handed to the worker pool ahead of a free thread, in runs of independent tasks (workflows
+   * without dependencies), so that a thread that finishes a task starts the next one at once instead of
+   * waiting for the coordinator to hear of the finish and send another. They count as queued until a
+   * thread takes them, and their timeout starts then; a task waiting to be retried goes behind them.
+   * Workflows with dependencies never prefetch: a task whose dependencies just completed would wait
+   * behind them, whatever its critical path. Default: one per worker thread, where it applies (this
+   * process's own pool, a fixed `maxParallelAgents`, and CPU agents that all have the same isolation);
+   * elsewhere 0.
+   */
+  prefetch?: number;
   /** Agents by type name. */
   agents?: Record<string, AgentSpec>;
   /** Agent for tasks that name none and match no agent's description. */
@@ -79,6 +90,8 @@ export interface ResolvedOptions {
   ioLimitFor(cpuLimit: number): number;
   /** `maxParallelAgents: 'auto'`: the CPU-task limit follows the controller, up to `maxParallelAgents`. */
   autoParallelism: boolean;
+  /** CPU tasks handed to the pool ahead of a free thread. */
+  prefetch: number;
   controlIntervalMs: number;
   maxParallelIo: number;
   agents: Record<string, AgentSpec>;
@@ -146,7 +159,10 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
   positiveInteger('maxParallelIo', options.maxParallelIo);
   positiveNumber('defaultTimeoutMs', options.defaultTimeoutMs);
   positiveNumber('retryDelayMs', options.retryDelayMs);
-  const { defaultRetries } = options;
+  const { defaultRetries, prefetch } = options;
+  if (prefetch !== undefined && !(Number.isInteger(prefetch) && prefetch >= 0)) {
+    report('prefetch', `expected a whole number of at least 0, got ${describeValue(prefetch)}`);
+  }
   if (defaultRetries !== undefined && !(Number.isInteger(defaultRetries) && defaultRetries >= 0)) {
     report('defaultRetries', `expected a whole number of at least 0, got ${describeValue(defaultRetries)}`);
   }
@@ -214,6 +230,19 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
       "'auto' follows this machine's load, but the executor's capacity follows its workers: give a number, or the executor a fixed capacity";
     throw new ValidationError([{ field: 'maxParallelAgents', message }], 'coordinator options');
   }
+  const prefetchBlocker = autoParallelism
+    ? "'auto' changes how many tasks run at once, and tasks already handed to the pool would overrun a lowered limit"
+    : executor !== undefined
+      ? 'tasks go to the given executor, which does its own queueing'
+      : mixedIsolation(agents, options.isolation ?? 'thread')
+        ? 'CPU agents run in both threads and processes, whose pools would each start a task handed ahead'
+        : undefined;
+  if (prefetchBlocker !== undefined && prefetch !== undefined && prefetch > 0) {
+    throw new ValidationError(
+      [{ field: 'prefetch', message: `must be 0 here: ${prefetchBlocker}` }],
+      'coordinator options',
+    );
+  }
   const maxParallelAgents = autoParallelism
     ? (executor?.threads ?? availableParallelism())
     : ((options.maxParallelAgents as number | undefined) ?? executor?.threads ?? recommendParallelism());
@@ -224,6 +253,7 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
     followExecutorThreads: options.maxParallelAgents === undefined && executor?.watchThreads !== undefined,
     ioLimitFor,
     autoParallelism,
+    prefetch: prefetchBlocker === undefined ? (prefetch ?? maxParallelAgents) : 0,
     controlIntervalMs: options.controlIntervalMs ?? DEFAULT_CONTROL_INTERVAL_MS,
     maxParallelIo: ioLimitFor(maxParallelAgents),
     agents,
@@ -241,4 +271,14 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
       ...Object.fromEntries(Object.entries(compressionOptions).filter(([, value]) => value !== undefined)),
     },
   };
+}
+
+/** Whether CPU agents run in both worker threads and worker processes. */
+function mixedIsolation(agents: Record<string, AgentSpec>, defaultIsolation: AgentIsolation): boolean {
+  const isolations = new Set(
+    Object.values(agents)
+      .filter((spec) => spec.kind !== 'io')
+      .map((spec) => spec.isolation ?? defaultIsolation),
+  );
+  return isolations.size > 1;
 }

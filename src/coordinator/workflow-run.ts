@@ -102,7 +102,7 @@ export class WorkflowRun {
       ...setup.schedule,
       batching: this.#batchingRule(),
       observer: {
-        taskStarted: (index, attempt) => this.#onDispatched(index, attempt),
+        taskStarted: (index, attempt, _now, queued) => this.#onDispatched(index, attempt, queued),
         taskRetrying: (index, nextAttempt, retryAt, error) =>
           setup.emit('taskRetried', {
             workflowId: this.workflowId,
@@ -205,16 +205,19 @@ export class WorkflowRun {
       this.#wakeTimer = setTimeout(() => this.#pump(), Math.max(0, wakeAt - this.#now()));
   }
 
-  #onDispatched(index: number, attempt: number): void {
+  #onDispatched(index: number, attempt: number, queued: boolean): void {
     const state = this.#attempts[index]!;
     // No start time of an earlier attempt may stand for this one, which may never leave the queue.
     state.startedAt = undefined;
     state.startedPerf = undefined;
-    if (this.#setup.executor.reportsStart) this.#awaitingWorker.add(index);
+    if (queued || this.#setup.executor.reportsStart) this.#awaitingWorker.add(index);
     else this.#onStarted(index, attempt);
   }
 
-  /** The attempt runs on a worker: from dispatch for local executors, from `hooks.onStarted` for queues. */
+  /**
+   * The attempt runs on a worker: from dispatch, or from `hooks.onStarted` for attempts queued ahead and
+   * for executors that queue every attempt.
+   */
   #onStarted(index: number, attempt: number): void {
     const task = this.#setup.tasks[index]!;
     const state = this.#attempts[index]!;
@@ -240,7 +243,7 @@ export class WorkflowRun {
     return { ...this.#tokens };
   }
 
-  #invocationOf({ index, attempt }: Dispatch): Invocation {
+  #invocationOf({ index, attempt, queued }: Dispatch): Invocation {
     const task = this.#setup.tasks[index]!;
     const agent = this.#setup.agents[index]!;
     const compression = this.#setup.compression?.[index];
@@ -257,6 +260,7 @@ export class WorkflowRun {
       timeoutMs: this.#setup.timeoutsMs[index],
       workflowKey: this.#setup.workflowKey,
       priorityRank: this.#setup.schedule.order.priorityClass[index],
+      queued,
     };
   }
 

@@ -9,6 +9,11 @@ export interface Invocation extends AgentJob {
   workflowKey?: string;
   /** Inherited priority class as a `PRIORITY_RANK` (3 critical … 0 low); queue executors order jobs by it. */
   priorityRank?: number;
+  /**
+   * Handed out ahead of a free thread: the executor queues it for the next thread that frees up, calls
+   * {@link InvocationHooks.onStarted} when a thread takes it, and counts the timeout from then.
+   */
+  queued?: boolean;
 }
 
 /** The part of an invocation a worker needs: all but what the main thread supervises (the timeout). */
@@ -23,8 +28,8 @@ export interface InvocationHooks {
   onProgress?(update: ProgressUpdate): void;
   onLog?(entry: AgentLogEntry): void;
   /**
-   * Called by executors that queue attempts ({@link TaskExecutor.reportsStart}) once a worker has taken the
-   * attempt off the queue; at most once per attempt.
+   * Called once a worker has taken a queued attempt off the queue (one of an executor that
+   * {@link TaskExecutor.reportsStart}, or an {@link Invocation.queued} one); at most once per attempt.
    */
   onStarted?(): void;
 }

@@ -33,7 +33,8 @@ export interface PiscinaExecutorOptions {
  * Runs attempts on Piscina worker threads. CPU agents get a pool with one task per thread, where a timeout
  * or cancel terminates the thread (the only way to stop a busy loop) and Piscina replaces it. I/O agents
  * get a separate pool that runs many tasks per thread; they are stopped cooperatively through
- * `ctx.signal`, since terminating their thread would kill their neighbours too.
+ * `ctx.signal`, since terminating their thread would kill their neighbours too. A queued attempt waits in
+ * Piscina's queue, which hands it to the next thread that frees up; that thread announces its start.
  */
 export class PiscinaExecutor implements TaskExecutor {
   readonly threads: number;
@@ -49,10 +50,12 @@ export class PiscinaExecutor implements TaskExecutor {
   }
 
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
-    return superviseAttempt(invocation, hooks, () => {
-      const call = this.#host.open(hooks);
+    return superviseAttempt(invocation, hooks, (attemptHooks) => {
+      const call = this.#host.open(attemptHooks);
       const cooperative = invocation.agent.kind === 'io';
-      const request: WorkerRequest = { ...jobOf(invocation), call };
+      const request: WorkerRequest = invocation.queued
+        ? { ...jobOf(invocation), call, announceStart: true }
+        : { ...jobOf(invocation), call };
       let answered: Promise<unknown> | undefined;
       return {
         start: (stop) => {

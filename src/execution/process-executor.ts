@@ -1,4 +1,5 @@
 import { Tinypool } from 'tinypool';
+import type { AttemptHooks } from './attempt-start.js';
 import {
   type Invocation,
   type InvocationHooks,
@@ -47,9 +48,9 @@ export class ProcessExecutor implements TaskExecutor {
   }
 
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
-    return superviseAttempt(invocation, hooks, () => {
+    return superviseAttempt(invocation, hooks, (attemptHooks) => {
       const key = String(++this.#nextKey);
-      const attempt = new ProcessAttempt(key, hooks, () => this.#attempts.delete(key));
+      const attempt = new ProcessAttempt(key, attemptHooks, () => this.#attempts.delete(key));
       this.#attempts.set(key, attempt);
       const cooperative = invocation.agent.kind === 'io';
       const request: ProcessRequest = { key, ...jobOf(invocation) };
@@ -112,14 +113,14 @@ export class ProcessExecutor implements TaskExecutor {
  */
 class ProcessAttempt {
   readonly #key: string;
-  readonly #hooks: InvocationHooks;
+  readonly #hooks: AttemptHooks;
   readonly #forget: () => void;
   #send: ((notice: ProcessAbortNotice) => void) | undefined;
   #started = false;
   #closed = false;
   #stopReason: string | undefined;
 
-  constructor(key: string, hooks: InvocationHooks, forget: () => void) {
+  constructor(key: string, hooks: AttemptHooks, forget: () => void) {
     this.#key = key;
     this.#hooks = hooks;
     this.#forget = forget;
@@ -144,11 +145,12 @@ class ProcessAttempt {
   receive(message: ProcessHostMessage): void {
     if (message.type === 'lingflow:started') {
       this.#started = true;
+      this.#hooks.onStarted();
       this.#flushStop();
       if (this.#closed) this.#forget();
     } else if (this.#closed) return;
-    else if (message.type === 'lingflow:progress') this.#hooks.onProgress?.(message.update);
-    else this.#hooks.onLog?.(message.entry);
+    else if (message.type === 'lingflow:progress') this.#hooks.onProgress(message.update);
+    else this.#hooks.onLog(message.entry);
   }
 
   #flushStop(): void {

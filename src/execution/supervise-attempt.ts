@@ -7,6 +7,7 @@ import {
   TaskTimeoutError,
   WorkerCrashError,
 } from '../errors.js';
+import { type AttemptHooks, AttemptStart } from './attempt-start.js';
 import type { Invocation, InvocationHooks, InvocationOutcome } from './executor.js';
 import type { WorkerResponse } from './protocol.js';
 
@@ -26,31 +27,34 @@ export interface AttemptTransport {
 /**
  * Runs one attempt through a transport with the semantics every executor shares: a timeout counted from the
  * start, cancellation through `hooks.signal`, and failures told apart (`TaskTimeoutError`,
- * `TaskCancelledError`, `AgentError`, `AgentLoadError`, `WorkerCrashError`).
+ * `TaskCancelledError`, `AgentError`, `AgentLoadError`, `WorkerCrashError`). A {@link Invocation.queued}
+ * attempt starts when its transport calls `onStarted` (a worker took it), else at once.
  */
 export async function superviseAttempt(
   invocation: Invocation,
   hooks: InvocationHooks,
-  open: () => AttemptTransport,
+  open: (hooks: AttemptHooks) => AttemptTransport,
 ): Promise<InvocationOutcome> {
   const { task, timeoutMs } = invocation;
   if (hooks.signal.aborted) throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
 
-  const transport = open();
-  const stop = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   let stopReason: 'timeout' | 'cancel' | undefined;
   const interrupt = (why: 'timeout' | 'cancel', reason: string) => {
     if (stopReason) return;
     stopReason = why;
+    if (why === 'cancel') start.cancel();
     transport.notifyAbort(reason);
     stop.abort(reason);
   };
+  const start = new AttemptStart(invocation.queued === true, hooks, () => {
+    if (timeoutMs !== undefined)
+      timer = setTimeout(() => interrupt('timeout', `timed out after ${timeoutMs} ms`), timeoutMs);
+  });
+  const transport = open(start.hooks);
+  const stop = new AbortController();
   const onCancel = () => interrupt('cancel', String(hooks.signal.reason ?? 'aborted'));
   hooks.signal.addEventListener('abort', onCancel, { once: true });
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => interrupt('timeout', `timed out after ${timeoutMs} ms`), timeoutMs);
 
   const run = transport.start(stop.signal);
   const stopped = new Promise<never>((_, reject) => {
@@ -58,11 +62,13 @@ export async function superviseAttempt(
   });
   try {
     const response = await Promise.race([run, stopped]);
+    await start.beforeAnswer();
     return toOutcome(response, invocation);
   } catch (error) {
     if (stopReason === 'timeout') throw new TaskTimeoutError(task.id, timeoutMs!);
     if (stopReason === 'cancel')
       throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
+    await start.beforeAnswer();
     // toOutcome's own typed errors pass through; anything else means the worker itself went wrong.
     if (
       error instanceof AgentError ||

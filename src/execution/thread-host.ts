@@ -3,10 +3,10 @@ import { expose } from 'comlink';
 import type { Piscina } from 'piscina';
 import { toComlinkEndpoint } from './comlink-endpoint.js';
 import type { InvocationHooks } from './executor.js';
-import { type AbortNotice, isHostPortNotice, type ThreadHostChannel } from './protocol.js';
+import { type AbortNotice, isHostPortNotice, isStartNotice, type ThreadHostChannel } from './protocol.js';
 
-/** Where one call's host calls go. */
-export type CallHooks = Pick<InvocationHooks, 'onProgress' | 'onLog'>;
+/** Where one call's host calls go, and who hears that a thread took it (queued calls only). */
+export type CallHooks = Pick<InvocationHooks, 'onProgress' | 'onLog' | 'onStarted'>;
 
 /**
  * The main thread's side of the worker threads' host channels. Each thread hands over one port as it
@@ -64,6 +64,10 @@ export class ThreadHost {
     // A thread that loads the worker module with its first task hands over its port after that task left.
     for (const notice of this.#stops.values()) port.postMessage(notice);
     expose(this.#channel, toComlinkEndpoint(port));
+    // Plain messages, not comlink calls: a start needs no answer, and comlink ignores what is not its own.
+    port.on('message', (message: unknown) => {
+      if (isStartNotice(message)) this.#calls.get(message.call)?.onStarted?.();
+    });
     // Threads keep the process alive while they work; an idle pool's ports must not.
     port.unref();
     this.#ports.add(port);

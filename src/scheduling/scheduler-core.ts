@@ -22,13 +22,20 @@ export interface ConcurrencyLimits {
 export interface SlotPool {
   /** Slots by kind: `[cpu, io]`. */
   readonly limit: [number, number];
-  /** Slots in use by kind: `[cpu, io]`. */
+  /** Slots in use by kind: `[cpu, io]`, counting attempts queued ahead. */
   readonly used: [number, number];
+  /**
+   * CPU attempts that may be handed out beyond the limit, for the executor to queue until a thread frees
+   * up (see {@link Dispatch.queued}). Only an executor that never runs more than `limit` CPU attempts at
+   * once may be given any. Workflows with dependencies never use them: a task that becomes ready would
+   * wait behind attempts queued before it, whatever its priority and critical path.
+   */
+  readonly cpuAhead: number;
 }
 
-/** A slot pool with nothing in use. */
-export function createSlotPool(limits: ConcurrencyLimits): SlotPool {
-  return { limit: [limits.cpu, limits.io], used: [0, 0] };
+/** A slot pool with nothing in use, which may queue `cpuAhead` CPU attempts ahead of the limit. */
+export function createSlotPool(limits: ConcurrencyLimits, cpuAhead = 0): SlotPool {
+  return { limit: [limits.cpu, limits.io], used: [0, 0], cpuAhead };
 }
 
 /** Kind of each task, as stored by the scheduler. */
@@ -46,8 +53,11 @@ export function setSlotLimit(slots: SlotPool, kind: keyof ConcurrencyLimits, lim
 
 /** Receives every state change, synchronously, in the order they happen. */
 export interface SchedulerObserver {
-  /** The task was dispatched: it holds a slot from now on, and its driver hands it to a worker. */
-  taskStarted?(index: number, attempt: number, now: number): void;
+  /**
+   * The task was dispatched: it holds a slot from now on, and its driver hands it to a worker, or to the
+   * executor's queue when `queued`.
+   */
+  taskStarted?(index: number, attempt: number, now: number, queued: boolean): void;
   taskRetrying?(index: number, nextAttempt: number, retryAt: number, error: string): void;
   taskSettled?(index: number, status: TaskStatus, now: number, error?: string): void;
   /** The workflow was halted; the driver must interrupt these running tasks. */
@@ -89,6 +99,11 @@ export interface Dispatch {
   attempt: number;
   /** Tasks with the same batch number were dispatched together into one slot. */
   batch: number;
+  /**
+   * Dispatched beyond the limit ({@link SlotPool.cpuAhead}): the executor holds it until a thread frees up,
+   * so that thread starts it without waiting for the driver. Never a batch.
+   */
+  queued: boolean;
 }
 
 const PHASES: readonly TaskPhase[] = [
@@ -141,6 +156,8 @@ export class SchedulerCore {
   /** Batch (slot) of each running task, and how many of each batch's tasks are still running. */
   readonly #batchOf: Int32Array;
   readonly #batchRunning = new Map<number, number>();
+  /** Without dependencies every task is ready from the start, so nothing can overtake an attempt queued ahead. */
+  readonly #mayQueueAhead: boolean;
   #nextBatch = 0;
   #settled = 0;
   #haltReason: string | undefined;
@@ -156,6 +173,7 @@ export class SchedulerCore {
     this.#waitingOn = Int32Array.from(graph.dependencies, (list) => list.length);
     const before = (a: number, b: number) => this.#before(a, b);
     this.#queues = [new IndexHeap(before), new IndexHeap(before)];
+    this.#mayQueueAhead = graph.dependencies.every((list) => list.length === 0);
     this.#phaseCounts[BLOCKED] = graph.size;
     for (let index = 0; index < graph.size; index++) {
       if (this.#waitingOn[index] === 0) this.#makeReady(index);
@@ -221,15 +239,17 @@ export class SchedulerCore {
   }
 
   /**
-   * Marks the best ready tasks as running, one slot at a time up to the limits, and returns them for the
-   * driver to execute. With a {@link BatchingRule}, a slot may take several eligible tasks.
+   * Marks the best ready tasks as running, one slot at a time up to the limits (and up to
+   * {@link SlotPool.cpuAhead} CPU attempts beyond, marked `queued`), and returns them for the driver to
+   * execute. With a {@link BatchingRule}, a slot may take several eligible tasks.
    */
   dispatch(now: number): Dispatch[] {
     this.#wakeRetries(now);
     const started: Dispatch[] = [];
     for (let kind = this.#nextKind(); kind !== undefined; kind = this.#nextKind()) {
       const batch = this.#nextBatch++;
-      const members = this.#takeBatch(this.#queues[kind]!);
+      const queued = this.#slots.used[kind]! >= this.#slots.limit[kind]!;
+      const members = queued ? [this.#queues[kind]!.pop()!] : this.#takeBatch(this.#queues[kind]!);
       this.#running[kind]!++;
       this.#slots.used[kind]!++;
       this.#batchRunning.set(batch, members.length);
@@ -237,8 +257,8 @@ export class SchedulerCore {
         this.#setPhase(index, RUNNING);
         this.#batchOf[index] = batch;
         const attempt = ++this.#attempts[index]!;
-        started.push({ index, attempt, batch });
-        this.#options.observer?.taskStarted?.(index, attempt, now);
+        started.push({ index, attempt, batch, queued });
+        this.#options.observer?.taskStarted?.(index, attempt, now, queued);
       }
     }
     return started;
@@ -317,10 +337,25 @@ export class SchedulerCore {
     let best: number | undefined;
     for (const kind of [CPU_TASK, IO_TASK]) {
       const head = this.#queues[kind]!.peek();
-      if (head === undefined || this.#slots.used[kind]! >= this.#slots.limit[kind]!) continue;
+      if (head === undefined || !this.#hasSlotFor(kind, head)) continue;
       if (best === undefined || this.#before(head, this.#queues[best]!.peek()!)) best = kind;
     }
     return best;
+  }
+
+  /**
+   * A slot below the limit, or for a CPU task one of the slots ahead of it. Tasks small enough to batch
+   * are never queued ahead: batching already spares them the wait between messages.
+   */
+  #hasSlotFor(kind: number, head: number): boolean {
+    const { used, limit, cpuAhead } = this.#slots;
+    if (used[kind]! < limit[kind]!) return true;
+    return (
+      kind === CPU_TASK &&
+      this.#mayQueueAhead &&
+      used[kind]! < limit[kind]! + cpuAhead &&
+      !this.#options.batching?.eligible(head)
+    );
   }
 
   #before(a: number, b: number): boolean {

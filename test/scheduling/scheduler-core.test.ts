@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildTaskGraph } from '../../src/graph/task-graph.js';
 import { criticalPathOrder } from '../../src/scheduling/dispatch-order.js';
-import { SchedulerCore, type SchedulerCoreOptions } from '../../src/scheduling/scheduler-core.js';
+import {
+  createSlotPool,
+  SchedulerCore,
+  type SchedulerCoreOptions,
+} from '../../src/scheduling/scheduler-core.js';
 import { simulate } from '../../src/scheduling/simulate.js';
 import { TaskPriority as Priority, type TaskPriority } from '../../src/types.js';
 
@@ -117,5 +121,39 @@ describe('SchedulerCore', () => {
     expect(core.phaseOf(1)).toBe('running');
     core.fail(1, 2, 'cancelled', 'interrupted');
     expect(core.finished).toBe(true);
+  });
+  it('queues CPU attempts ahead of the limit only in workflows without dependencies, and never batches them', () => {
+    const independent = coreFor(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id })),
+      { slots: createSlotPool({ cpu: 2, io: 2 }, 2) },
+    );
+    const first = independent.dispatch(0);
+    expect(first.map(({ queued }) => queued)).toEqual([false, false, true, true]);
+    expect(independent.running.cpu).toBe(4);
+    // A finish frees a slot ahead: the next task is queued too, since the threads still have one each.
+    independent.succeed(0, 1);
+    expect(independent.dispatch(1).map(({ index, queued }) => [index, queued])).toEqual([[4, true]]);
+
+    const withDependency = coreFor(
+      [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd', dependencies: ['a'] }],
+      { slots: createSlotPool({ cpu: 2, io: 2 }, 2) },
+    );
+    expect(withDependency.dispatch(0).map(({ queued }) => queued)).toEqual([false, false]);
+
+    const batchable = coreFor(
+      ['a', 'b', 'c', 'd'].map((id) => ({ id })),
+      {
+        slots: createSlotPool({ cpu: 1, io: 1 }, 1),
+        batching: { maxSize: 4, eligible: (index) => index !== 3 },
+      },
+    );
+    // a, b and c share the one slot; d may not batch, so it is queued ahead alone.
+    const batched = batchable.dispatch(0);
+    expect(batched.map(({ index, queued }) => [index, queued])).toEqual([
+      [0, false],
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
   });
 });

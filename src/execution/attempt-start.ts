@@ -1,0 +1,74 @@
+import { setImmediate } from 'node:timers/promises';
+import type { InvocationHooks } from './executor.js';
+import type { AgentLogEntry, ProgressUpdate } from './protocol.js';
+
+/** What a transport reports of its attempt: the agent's host calls and, for a queued attempt, its start. */
+export interface AttemptHooks {
+  onProgress(update: ProgressUpdate): void;
+  onLog(entry: AgentLogEntry): void;
+  /** A worker took the attempt. Transports must call it for queued attempts; for others it does nothing. */
+  onStarted(): void;
+}
+
+/**
+ * When an attempt starts, as far as anyone is told. An attempt handed straight to a free worker starts at
+ * once; a queued one when its worker says it took it. That start is told a turn after it is heard of: the
+ * answer of the attempt it followed on its worker may have come in the same turn, and is settled by then,
+ * so no more attempts are told as running than there are workers. Host calls heard before the start is
+ * told wait for it, so nobody hears progress of a task that has not started.
+ */
+export class AttemptStart {
+  /** The hooks to give the transport. */
+  readonly hooks: AttemptHooks;
+  readonly #queued: boolean;
+  readonly #invocationHooks: InvocationHooks;
+  readonly #onStart: () => void;
+  #started = false;
+  #cancelled = false;
+  #held: (() => void)[] = [];
+
+  /**
+   * @param queued - The attempt waits in the executor's queue until `hooks.onStarted` says a worker took it.
+   * @param hooks - The invocation's hooks: host calls go on to them, and a queued start to `onStarted`.
+   * @param onStart - Called once, when the start is told (at once when not queued).
+   */
+  constructor(queued: boolean, hooks: InvocationHooks, onStart: () => void) {
+    this.#queued = queued;
+    this.#invocationHooks = hooks;
+    this.#onStart = onStart;
+    this.hooks = {
+      onProgress: (update) => this.#whenStarted(() => hooks.onProgress?.(update)),
+      onLog: (entry) => this.#whenStarted(() => hooks.onLog?.(entry)),
+      onStarted: () => {
+        if (!this.#started) void setImmediate().then(() => this.#tell());
+      },
+    };
+    if (!queued) this.#tell();
+  }
+
+  /** A worker answered: the attempt started, even if the notice of its start has not come yet. */
+  async beforeAnswer(): Promise<void> {
+    if (this.#started) return;
+    await setImmediate();
+    this.#tell();
+  }
+
+  /** The attempt is being cancelled: a start heard from now on counts as none, since it is stopped at once. */
+  cancel(): void {
+    this.#cancelled = true;
+    this.#held = [];
+  }
+
+  #tell(): void {
+    if (this.#started || this.#cancelled) return;
+    this.#started = true;
+    this.#onStart();
+    if (this.#queued) this.#invocationHooks.onStarted?.();
+    for (const call of this.#held.splice(0)) call();
+  }
+
+  #whenStarted(call: () => void): void {
+    if (this.#started) call();
+    else if (!this.#cancelled) this.#held.push(call);
+  }
+}
