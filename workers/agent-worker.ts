@@ -6,7 +6,6 @@ import {
   type HostChannel,
   type HostPortNotice,
   isAbortNotice,
-  type StartNotice,
   type ThreadHostChannel,
   type WorkerBatchRequest,
   type WorkerRequest,
@@ -60,13 +59,9 @@ export async function runAgentBatch({ items }: WorkerBatchRequest): Promise<Work
  * so without the wait the main thread could close the call with progress still in flight.
  */
 async function runCall(
-  { call, announceStart, ...job }: WorkerRequest,
+  { call, ...job }: WorkerRequest,
   abort = new AbortController(),
 ): Promise<WorkerResponse> {
-  if (announceStart) {
-    const started: StartNotice = { type: 'lingflow:started', call };
-    hostPort.postMessage(started);
-  }
   const early = abortedEarly.get(call);
   if (early !== undefined) {
     abortedEarly.delete(call);

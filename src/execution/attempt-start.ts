@@ -12,10 +12,10 @@ export interface AttemptHooks {
 
 /**
  * When an attempt starts, as far as anyone is told. An attempt handed straight to a free worker starts at
- * once; a queued one when its worker says it took it. That start is told a turn after it is heard of: the
- * answer of the attempt it followed on its worker may have come in the same turn, and is settled by then,
- * so no more attempts are told as running than there are workers. Host calls heard before the start is
- * told wait for it, so nobody hears progress of a task that has not started.
+ * once; a queued one when its transport says a worker took it (transports tell that only once the attempt
+ * before it on that worker has settled, so no more attempts are told as running than there are workers).
+ * Host calls heard before the start is told wait for it, so nobody hears progress of a task that has not
+ * started.
  */
 export class AttemptStart {
   /** The hooks to give the transport. */
@@ -39,14 +39,15 @@ export class AttemptStart {
     this.hooks = {
       onProgress: (update) => this.#whenStarted(() => hooks.onProgress?.(update)),
       onLog: (entry) => this.#whenStarted(() => hooks.onLog?.(entry)),
-      onStarted: () => {
-        if (!this.#started) void setImmediate().then(() => this.#tell());
-      },
+      onStarted: () => this.#tell(),
     };
     if (!queued) this.#tell();
   }
 
-  /** A worker answered: the attempt started, even if the notice of its start has not come yet. */
+  /**
+   * A worker answered: the attempt started, even if its start has not been told yet. It is told a turn
+   * later, after the attempt before it on its worker, whose answer came first, has settled.
+   */
   async beforeAnswer(): Promise<void> {
     if (this.#started) return;
     await setImmediate();

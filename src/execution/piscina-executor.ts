@@ -1,5 +1,5 @@
 import type { ResourceLimits } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { Piscina, queueOptionsSymbol } from 'piscina';
 import { TaskCancelledError, WorkerCrashError } from '../errors.js';
 import {
   type BatchHooks,
@@ -13,6 +13,13 @@ import type { WorkerBatchRequest, WorkerRequest, WorkerResponse } from './protoc
 import { superviseAttempt, toOutcome } from './supervise-attempt.js';
 import { ThreadHost } from './thread-host.js';
 import { workerUrl } from './worker-url.js';
+
+/** A task's call, where Piscina shows its balancer the task's queue options. */
+interface PoolTaskTag {
+  [queueOptionsSymbol]: { call: number };
+}
+/** Piscina's balancer type, which its package does not export by name. */
+type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
 
 /** How long close() lets running attempts finish before terminating their threads. */
 const CLOSE_GRACE_MS = 100;
@@ -34,7 +41,7 @@ export interface PiscinaExecutorOptions {
  * or cancel terminates the thread (the only way to stop a busy loop) and Piscina replaces it. I/O agents
  * get a separate pool that runs many tasks per thread; they are stopped cooperatively through
  * `ctx.signal`, since terminating their thread would kill their neighbours too. A queued attempt waits in
- * Piscina's queue, which hands it to the next thread that frees up; that thread announces its start.
+ * Piscina's queue until the next thread frees up; it starts when Piscina's balancer hands it to that thread.
  */
 export class PiscinaExecutor implements TaskExecutor {
   readonly threads: number;
@@ -53,9 +60,12 @@ export class PiscinaExecutor implements TaskExecutor {
     return superviseAttempt(invocation, hooks, (attemptHooks) => {
       const call = this.#host.open(attemptHooks);
       const cooperative = invocation.agent.kind === 'io';
-      const request: WorkerRequest = invocation.queued
-        ? { ...jobOf(invocation), call, announceStart: true }
-        : { ...jobOf(invocation), call };
+      // The key is a symbol, so it stays here: the balancer reads it as it hands the task to a thread.
+      const request: WorkerRequest & PoolTaskTag = {
+        ...jobOf(invocation),
+        call,
+        [queueOptionsSymbol]: { call },
+      };
       let answered: Promise<unknown> | undefined;
       return {
         start: (stop) => {
@@ -123,6 +133,17 @@ export class PiscinaExecutor implements TaskExecutor {
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
 
+  /**
+   * Piscina's least-busy choice for one task per thread, which also tells the task's call that it starts:
+   * a task queued in the pool leaves the queue here, as a thread frees up, with no message from the thread.
+   */
+  readonly #firstFreeThread: LoadBalancer = (task, workers) => {
+    const free = workers.find((worker) => worker.currentUsage === 0) ?? null;
+    const tag = task[queueOptionsSymbol] as PoolTaskTag[typeof queueOptionsSymbol] | null;
+    if (free !== null && tag !== null) this.#host.started(tag.call, free.id);
+    return free;
+  };
+
   #ioPoolForUse(): Piscina {
     this.#ioPool ??= this.#createPool(
       this.#options.ioThreads ?? 1,
@@ -133,6 +154,7 @@ export class PiscinaExecutor implements TaskExecutor {
 
   #createPool(threads: number, tasksPerThread: number): Piscina {
     const pool = new Piscina({
+      ...(tasksPerThread === 1 ? { loadBalancer: this.#firstFreeThread } : {}),
       filename: workerUrl('agent-worker').href,
       minThreads: threads,
       maxThreads: threads,

@@ -80,20 +80,6 @@ export function isAbortNotice(message: unknown): message is AbortNotice {
   return (message as { type?: unknown } | null)?.type === 'lingflow:abort';
 }
 
-/**
- * Posted by a worker thread on its host port as it takes a task sent with `announceStart`: the task waited
- * in the pool's queue until then.
- */
-export interface StartNotice {
-  type: 'lingflow:started';
-  call: number;
-}
-
-/** Whether a message on a host port says a thread took a queued task. */
-export function isStartNotice(message: unknown): message is StartNotice {
-  return (message as { type?: unknown } | null)?.type === 'lingflow:started';
-}
-
 /** One task as a worker needs it: what to run, which agent runs it, and how to prepare its context. */
 export interface AgentJob {
   task: AgentTask;
@@ -106,8 +92,6 @@ export interface AgentJob {
 export interface WorkerRequest extends AgentJob {
   /** Numbers the task's host calls and abort notice; unique per executor. */
   call: number;
-  /** Set for a queued task: the thread posts a {@link StartNotice} when it takes it. */
-  announceStart?: true;
 }
 
 /** The message a worker receives for a batch of small tasks, run one after another. */

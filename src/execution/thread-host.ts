@@ -3,9 +3,9 @@ import { expose } from 'comlink';
 import type { Piscina } from 'piscina';
 import { toComlinkEndpoint } from './comlink-endpoint.js';
 import type { InvocationHooks } from './executor.js';
-import { type AbortNotice, isHostPortNotice, isStartNotice, type ThreadHostChannel } from './protocol.js';
+import { type AbortNotice, isHostPortNotice, type ThreadHostChannel } from './protocol.js';
 
-/** Where one call's host calls go, and who hears that a thread took it (queued calls only). */
+/** Where one call's host calls go, and who hears that a thread took its task. */
 export type CallHooks = Pick<InvocationHooks, 'onProgress' | 'onLog' | 'onStarted'>;
 
 /**
@@ -22,6 +22,10 @@ export class ThreadHost {
     progress: (call, update) => this.#calls.get(call)?.onProgress?.(update),
     log: (call, entry) => this.#calls.get(call)?.onLog?.(entry),
   };
+  /** The call each thread was last handed, by thread id. */
+  readonly #lastCallOn = new Map<number, number>();
+  /** Starts to tell once the call before them on their thread has closed. */
+  readonly #afterClose = new Map<number, () => void>();
   #lastCall = 0;
 
   /** Adopts the host port of every thread `pool` starts, now and later. */
@@ -38,6 +42,19 @@ export class ThreadHost {
     return call;
   }
 
+  /**
+   * The pool handed an open call's task to a thread. The start is told once the call the thread ran before
+   * has closed, and its attempt settled (a turn later): its answer may still be on its way through the
+   * caller, and nobody may hear of two tasks running on one thread.
+   */
+  started(call: number, threadId: number): void {
+    const previous = this.#lastCallOn.get(threadId);
+    this.#lastCallOn.set(threadId, call);
+    const tell = () => void setImmediate(() => this.#calls.get(call)?.onStarted?.());
+    if (previous !== undefined && this.#calls.has(previous)) this.#afterClose.set(previous, tell);
+    else tell();
+  }
+
   /** Asks the agent of an open call to stop, through its `ctx.signal`. */
   abort(call: number, reason: string): void {
     const notice: AbortNotice = { type: 'lingflow:abort', call, reason };
@@ -52,6 +69,11 @@ export class ThreadHost {
    */
   close(call: number, answered?: Promise<unknown>): void {
     this.#calls.delete(call);
+    const next = this.#afterClose.get(call);
+    if (next !== undefined) {
+      this.#afterClose.delete(call);
+      next();
+    }
     if (answered === undefined || !this.#stops.has(call)) {
       this.#stops.delete(call);
       return;
@@ -64,10 +86,6 @@ export class ThreadHost {
     // A thread that loads the worker module with its first task hands over its port after that task left.
     for (const notice of this.#stops.values()) port.postMessage(notice);
     expose(this.#channel, toComlinkEndpoint(port));
-    // Plain messages, not comlink calls: a start needs no answer, and comlink ignores what is not its own.
-    port.on('message', (message: unknown) => {
-      if (isStartNotice(message)) this.#calls.get(message.call)?.onStarted?.();
-    });
     // Threads keep the process alive while they work; an idle pool's ports must not.
     port.unref();
     this.#ports.add(port);
