@@ -49,6 +49,24 @@ describe('oxc tree read from JSON', () => {
     expect(tree.scalar(literal, 'value')?.startsWith('"')).toBe(true);
   });
 
+  it('reads JSX, whose text may hold quotes, braces and what looks like its JSON', async () => {
+    const pad = 'x'.repeat(60);
+    const source = `export function App({ items }) {
+  const style = { color: 'red', margin: 4, padding: '${pad}' };
+  return <div style={style} data-x='{"type":"Fake","start":1,"end":2}'>
+    {items.map((item) => <span key={item}>{item} "quoted" {'{'} text {'}'}</span>)}
+    <p>Text "start":1,"end":2{'}'} and {'{ braces }'}</p>
+  </div>;
+}
+const Other = () => <>{\`${pad}\${1}\`}</>;
+`;
+    for (const language of ['javascript', 'tsx'] as const) {
+      const fromOxc = await oxcOutline(source, language);
+      expect(fromOxc?.bodies).toHaveLength(2);
+      expect({ ...fromOxc }).toEqual(await treeSitterOutline(source, language));
+    }
+  });
+
   it('refuses JSON of another form', () => {
     expect(OxcTree.read('{"node":{"type":"Program","body":[]}}')).toBeUndefined();
     expect(OxcTree.read('{"node":{"type":"Program","start":0,"end":0}},"start":0,"end":0}')).toBeUndefined();
