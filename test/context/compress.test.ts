@@ -2,10 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeCorpus, declarationCorpus, proseCorpus } from '../../bench/context/corpus.js';
 import { compressContext, fieldText, SHORT_FIELD_TOKENS } from '../../src/context/compress-context.js';
+import { terms } from '../../src/context/compression/bm25.js';
 import { allocateBudget, FIELD_FLOOR_TOKENS } from '../../src/context/compression/budget.js';
+import { compressText } from '../../src/context/compression/compress-text.js';
 import { detectFieldKind } from '../../src/context/compression/field-kind.js';
+import { TokenMap } from '../../src/context/compression/token-map.js';
 import { TokenLimitError } from '../../src/context/errors.js';
-import { countTokens, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
+import { countTokens, exactTokenizer, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 
 const prose = proseCorpus();
 const code = codeCorpus();
@@ -169,6 +172,28 @@ describe('code compression', () => {
     expect(text).toContain('def render(self, rows, width=80):');
     expect(text).toContain('...');
     expect(text).not.toContain('#');
+  });
+});
+
+describe('prose compression', () => {
+  it('keeps the paragraph breaks after kept sentences, so drafts are recounted only at a few joins', () => {
+    const tokenizer = exactTokenizer();
+    for (const document of prose) {
+      const map = new TokenMap(document.text, tokenizer.countUncached);
+      let recounted = 0;
+      const count = (text: string): number => {
+        recounted += text.length;
+        return tokenizer.countUncached(text);
+      };
+      const budget = Math.floor(map.total / 2);
+      const query = new Set(terms('How are worker threads and tokens counted?'));
+      const result = compressText({ text: document.text, map, budget, query, count }, 'prose');
+      expect(result.tokens, document.path).toBe(tokenizer.count(result.text));
+      expect(result.tokens, document.path).toBeLessThanOrEqual(budget);
+      if (/\n\s*\n/.test(document.text)) expect(result.text, document.path).toMatch(/\S\n\s*\n\S/);
+      expect(result.text.trim() === '' || /^\S/.test(result.text), document.path).toBe(true);
+      expect(recounted, document.path).toBeLessThan(result.text.length / 10);
+    }
   });
 });
 

@@ -39,6 +39,17 @@ describe('code outline', () => {
     expect((await outlineCode(python, 'python')).comments).toHaveLength(1);
   });
 
+  it('is the same for a whole file without a final line break, which is first taken as cut short', async () => {
+    for (const { path, text } of [...codeCorpus(), ...declarationCorpus()]) {
+      const language = languageOf(path);
+      const unterminated = text.trimEnd();
+      const whole = await oxcOutline(unterminated, language);
+      expect(whole, path).toBeDefined();
+      const outline = await outlineCode(unterminated, language);
+      expect({ ...outline }, path).toEqual({ ...whole });
+    }
+  });
+
   it('parses with oxc on worker threads too', async () => {
     const module = new URL('../../dist/src/context/compression/oxc-outline.js', import.meta.url).href;
     const script = `

@@ -211,19 +211,33 @@ function joined(head: CodeOutline, tail: CodeOutline, offset: number): CodeOutli
   }));
 }
 
+/** The outline of a file from oxc on its head (up to its last top-level declaration) and tree-sitter on the rest. */
+async function headAndTail(source: string, language: CodeLanguage): Promise<CodeOutline | undefined> {
+  const cut = lastDeclarationLine(source);
+  const head = cut > 0 ? await oxcOutline(source.slice(0, cut), language) : undefined;
+  return head === undefined
+    ? undefined
+    : joined(head, await treeSitterOutline(source.slice(cut), language), cut);
+}
+
 /**
  * Outlines a source file: with oxc if it is JavaScript or TypeScript that oxc parses without error, else with
  * tree-sitter. A file cut short (a context often holds the head of a long file) fails to parse only in its
- * last declaration: oxc outlines the declarations before that one and tree-sitter the rest.
+ * last declaration: oxc outlines the declarations before that one and tree-sitter the rest. A file that does
+ * not end with a line break was most likely cut short, so its head is tried first, sparing a parse of the
+ * whole that would fail.
  *
  * @param source - The code.
  * @param language - Its language.
  */
 export async function outlineCode(source: string, language: CodeLanguage): Promise<CodeOutline> {
+  const cutShort = !source.endsWith('\n');
+  if (cutShort) {
+    const split = await headAndTail(source, language);
+    if (split !== undefined) return split;
+  }
   const whole = await oxcOutline(source, language);
   if (whole !== undefined) return whole;
-  const cut = lastDeclarationLine(source);
-  const head = cut > 0 ? await oxcOutline(source.slice(0, cut), language) : undefined;
-  if (head === undefined) return treeSitterOutline(source, language);
-  return joined(head, await treeSitterOutline(source.slice(cut), language), cut);
+  const split = cutShort ? undefined : await headAndTail(source, language);
+  return split ?? treeSitterOutline(source, language);
 }

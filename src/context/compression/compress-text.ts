@@ -38,11 +38,21 @@ function lines(text: string): Span[] {
   return spans;
 }
 
+/**
+ * The sentences of a text, each line holding one or more; blank lines go with the sentence before them, as a
+ * paragraph break costs next to nothing (a line break and a blank line are often one token) and a sentence
+ * kept with it is a stretch the token map counted whole, so the draft needs no recount there.
+ */
 function sentences(text: string): Span[] {
   const spans: Span[] = [];
   for (const line of lines(text)) {
     let start = line.start;
     const content = text.slice(line.start, line.end);
+    const last = spans[spans.length - 1];
+    if (last !== undefined && content.trim() === '') {
+      last.end = line.end;
+      continue;
+    }
     for (const match of content.matchAll(SENTENCE_END)) {
       const end = line.start + match.index + match[0].length;
       if (end < line.end) {

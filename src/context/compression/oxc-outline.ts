@@ -1,10 +1,12 @@
 /**
  * Outlines JavaScript and TypeScript with oxc's native parser, several times faster than tree-sitter's WASM
- * grammars. The ESTree it returns is walked once, its node types translated to the tree-sitter names the
- * outline's rules use, so that both parsers outline alike.
+ * grammars. Its ESTree is read from the JSON text without building it (see {@link OxcTree}) and walked once,
+ * its node types translated to the tree-sitter names the outline's rules use, so that both parsers outline
+ * alike.
  *
  * @module
  */
+import type { ParserOptions } from 'oxc-parser';
 import type { CodeLanguage } from './field-kind.js';
 import {
   type CodeOutline,
@@ -16,21 +18,27 @@ import {
   type Span,
   structureOf,
 } from './outline.js';
+import { OxcTree } from './oxc-tree.js';
 
-/** A node of oxc's ESTree, by the few properties the walk reads. */
-interface EsNode extends Span {
-  type: string;
-  [property: string]: unknown;
+/** What the outline reads of oxc's native binding's result: the tree as JSON text, comments and errors. */
+interface OxcParse {
+  readonly program: string;
+  readonly comments: readonly Span[];
+  readonly errors: readonly unknown[];
 }
 
-type ParseSync = typeof import('oxc-parser').parseSync;
+type ParseSync = (filename: string, source: string, options: ParserOptions) => OxcParse;
+
+// The binding's module, exported by the package: its `program` is JSON text, which the package's own
+// `parseSync` would turn into objects.
+const BINDING = 'oxc-parser/src-js/bindings';
 
 let loaded: Promise<ParseSync | undefined> | undefined;
 
 /** oxc's parser, loaded on first use; undefined where its native binary is missing (tree-sitter then does all). */
 function loadOxc(): Promise<ParseSync | undefined> {
-  loaded ??= import('oxc-parser').then(
-    ({ parseSync }) => parseSync,
+  loaded ??= import(BINDING).then(
+    ({ parseSync }: { parseSync: ParseSync }) => parseSync,
     () => undefined,
   );
   return loaded;
@@ -65,9 +73,10 @@ const TREE_SITTER_NAMES: Record<string, string> = {
   TSModuleDeclaration: 'module',
 };
 
-function nameOf(node: EsNode): string {
-  if (node.type === 'Literal') return typeof node.value === 'string' ? 'string' : 'literal';
-  return TREE_SITTER_NAMES[node.type] ?? node.type;
+function nameOf(tree: OxcTree, node: number): string {
+  const type = tree.types[node]!;
+  if (type === 'Literal') return tree.scalar(node, 'value')?.startsWith('"') ? 'string' : 'literal';
+  return TREE_SITTER_NAMES[type] ?? type;
 }
 
 const AMBIENT_KINDS = new Set([
@@ -81,73 +90,78 @@ const AMBIENT = /^declare\s/;
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const METHODS = new Set(['MethodDefinition', 'TSAbstractMethodDefinition']);
 
-const isNode = (value: unknown): value is EsNode =>
-  typeof value === 'object' && value !== null && typeof (value as EsNode).type === 'string';
-
-/** The function a node is or defines (a method defines its value), if any. */
-function functionOf(node: EsNode): EsNode | undefined {
-  if (FUNCTIONS.has(node.type)) return node;
+/** The function a node is or defines (a method defines its value), if any; else -1. */
+function functionOf(tree: OxcTree, node: number): number {
+  const type = tree.types[node]!;
+  if (FUNCTIONS.has(type)) return node;
   const method =
-    METHODS.has(node.type) || (node.type === 'Property' && (node.method === true || node.kind !== 'init'));
-  return method && isNode(node.value) ? node.value : undefined;
+    METHODS.has(type) ||
+    (type === 'Property' &&
+      (tree.scalar(node, 'method') === 'true' || tree.scalar(node, 'kind') !== '"init"'));
+  return method ? tree.child(node, 'value') : -1;
 }
 
 /** The value a node holds, as tree-sitter's value holders do: declarators, class fields, object properties. */
-function heldValue(node: EsNode, parentType: string): unknown {
-  if (node.type === 'VariableDeclarator') return node.init;
-  if (node.type === 'PropertyDefinition') return node.value;
+function heldValue(tree: OxcTree, node: number): number {
+  const type = tree.types[node]!;
+  if (type === 'VariableDeclarator') return tree.child(node, 'init');
+  if (type === 'PropertyDefinition') return tree.child(node, 'value');
   // An object pattern's properties are bindings, not values.
-  const pair = node.type === 'Property' && parentType === 'ObjectExpression' && node.shorthand !== true;
-  return pair ? node.value : undefined;
+  const pair =
+    type === 'Property' &&
+    tree.types[tree.parents[node]!] === 'ObjectExpression' &&
+    tree.scalar(node, 'shorthand') !== 'true';
+  return pair ? tree.child(node, 'value') : -1;
 }
 
-/** The definition a type declaration holds: an interface's or enum's body, a type alias's type. */
-function definedType(node: EsNode): unknown {
-  if (node.type === 'TSInterfaceDeclaration' || node.type === 'TSEnumDeclaration') return node.body;
-  return node.type === 'TSTypeAliasDeclaration' ? node.typeAnnotation : undefined;
+/** The definition a type declaration holds: an interface's or enum's body, a type alias's type; else -1. */
+function definedType(tree: OxcTree, node: number): number {
+  const type = tree.types[node]!;
+  if (type === 'TSInterfaceDeclaration' || type === 'TSEnumDeclaration') return tree.child(node, 'body');
+  return type === 'TSTypeAliasDeclaration' ? tree.child(node, 'typeAnnotation') : -1;
 }
 
-const isLarge = (value: unknown): value is EsNode =>
-  isNode(value) && value.end - value.start >= MIN_FOLDED_VALUE;
+const isLarge = (tree: OxcTree, node: number): boolean =>
+  node >= 0 && tree.ends[node]! - tree.starts[node]! >= MIN_FOLDED_VALUE;
 
-/** Walks the program, skipping functions whose bodies fold; the order does not matter (outlineOf sorts). */
-function walk(program: EsNode, found: CodeStructure): void {
-  const stack: EsNode[] = [program];
-  const parents: string[] = [''];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const parentType = parents.pop()!;
-    const fn = functionOf(node);
-    if (fn !== undefined && isLarge(fn.body)) {
-      const { start, end, type } = fn.body;
-      const placeholder = type === 'BlockStatement' ? '{ … }' : '…';
-      found.bodies.push({ start, end, owner: { start: node.start, end: node.end }, placeholder });
+const spanOf = (tree: OxcTree, node: number): Span => ({ start: tree.starts[node]!, end: tree.ends[node]! });
+
+/** Walks the tree in document order, skipping functions whose bodies fold. */
+function walk(tree: OxcTree, found: CodeStructure): void {
+  for (let node = 0; node < tree.size; ) {
+    const fn = functionOf(tree, node);
+    const body = fn < 0 ? -1 : tree.child(fn, 'body');
+    if (isLarge(tree, body)) {
+      const placeholder = tree.types[body] === 'BlockStatement' ? '{ … }' : '…';
+      found.bodies.push({ ...spanOf(tree, body), owner: spanOf(tree, node), placeholder });
+      node = tree.after[node]!;
       continue;
     }
-    const value = heldValue(node, parentType);
+    const value = heldValue(tree, node);
     // Functions keep their signatures: their bodies are folded instead.
-    if (isLarge(value) && !FUNCTIONS.has(value.type)) {
-      found.literals.push({ start: value.start, end: value.end, placeholder: placeholderOf(nameOf(value)) });
+    if (isLarge(tree, value) && !FUNCTIONS.has(tree.types[value]!)) {
+      found.literals.push({ ...spanOf(tree, value), placeholder: placeholderOf(nameOf(tree, value)) });
     }
-    const definition = definedType(node);
-    if (isLarge(definition)) {
-      const { start, end } = definition;
-      found.types.push({ start, end, placeholder: placeholderOf(nameOf(definition)) });
+    const definition = definedType(tree, node);
+    if (isLarge(tree, definition)) {
+      found.types.push({ ...spanOf(tree, definition), placeholder: placeholderOf(nameOf(tree, definition)) });
     }
-    // Every property holding a node or nodes is a child: faster than looking up each type's child keys.
-    for (const key in node) {
-      const child = node[key];
-      if (isNode(child)) {
-        stack.push(child);
-        parents.push(node.type);
-      } else if (Array.isArray(child)) {
-        for (const item of child) {
-          if (isNode(item)) {
-            stack.push(item);
-            parents.push(node.type);
-          }
-        }
-      }
+    node++;
+  }
+}
+
+/** Adds the program's top-level statements that may be dropped. */
+function findDroppable(tree: OxcTree, source: string, found: CodeStructure): void {
+  for (let statement = 1; statement < tree.size; statement = tree.after[statement]!) {
+    const type = tree.types[statement]!;
+    // oxc gives a hashbang line as the program's own property; tree-sitter keeps it as a statement.
+    if (type === 'Hashbang') continue;
+    const { start, end } = spanOf(tree, statement);
+    const text = source.slice(start, end);
+    // That form has no `declare` flag: an ambient declaration says so at its start.
+    const ambient = AMBIENT_KINDS.has(type) && AMBIENT.test(text);
+    if (isDroppableStatement(ambient ? 'ambient_declaration' : nameOf(tree, statement), text)) {
+      found.droppable.push({ start, end });
     }
   }
 }
@@ -164,7 +178,7 @@ export async function oxcOutline(source: string, language: CodeLanguage): Promis
   const lang = LANGUAGES[language];
   const parseSync = lang === undefined ? undefined : await loadOxc();
   if (parseSync === undefined) return undefined;
-  // The JavaScript form of the tree leaves out type annotations, a third of the JSON to parse; TypeScript's
+  // The JavaScript form of the tree leaves out type annotations, a third of the JSON to read; TypeScript's
   // own declarations stay.
   const result = parseSync(`source.${lang}`, source, { lang, sourceType: 'unambiguous', astType: 'js' });
   if (result.errors.length > 0) return undefined;
@@ -173,19 +187,14 @@ export async function oxcOutline(source: string, language: CodeLanguage): Promis
   const comments = result.comments
     .filter(({ start }) => start !== hashbang)
     .map(({ start, end }) => ({ start, end }));
-  // The tree is parsed from JSON only if compression gets past stripping comments.
+  // The tree is read only if compression gets past stripping comments.
   return lazyOutline(comments, () => {
-    const program = result.program as unknown as EsNode;
+    const tree = OxcTree.read(result.program);
+    // Only another release of oxc could write another form: fail loudly rather than outline wrongly.
+    if (tree === undefined) throw new Error("oxc-parser's JSON tree is not in the form OxcTree reads");
     const found: CodeStructure = { bodies: [], literals: [], types: [], droppable: [] };
-    walk(program, found);
-    for (const statement of program.body as EsNode[]) {
-      const text = source.slice(statement.start, statement.end);
-      // That form has no `declare` flag: an ambient declaration says so at its start.
-      const ambient = AMBIENT_KINDS.has(statement.type) && AMBIENT.test(text);
-      if (isDroppableStatement(ambient ? 'ambient_declaration' : nameOf(statement), text)) {
-        found.droppable.push({ start: statement.start, end: statement.end });
-      }
-    }
+    walk(tree, found);
+    findDroppable(tree, source, found);
     return structureOf(found);
   });
 }

@@ -150,7 +150,7 @@ export class TokenMap {
       let k = here >= 0 ? unitStartingAt(here) : -1;
       if (k < 0 || !recurs(k, at)) k = next > 0 ? unitStartingAt(next - 1) : -1;
       if (k < 0 || !recurs(k, at)) {
-        at++;
+        at += here >= 0 && next === here + 1 ? this.copiedUntilUnit(origin, at, unit) : 1;
         continue;
       }
       if (uncounted < at) total += count(text.slice(uncounted, at));
@@ -160,6 +160,20 @@ export class TokenMap {
     }
     if (uncounted < text.length) total += count(text.slice(uncounted));
     return total;
+  }
+
+  /**
+   * How far a draft may be passed over from `at`, drafted from offset `here` of the text, in search of a
+   * recurring unit: to the character drafted from just before the next unit's start, if the draft runs on
+   * to it. Origins increase, so no character before that one comes from a unit's start or just after one.
+   *
+   * @param unit - The first unit that starts at or after `here`.
+   */
+  private copiedUntilUnit(origin: Int32Array, at: number, unit: number): number {
+    const here = origin[at]!;
+    const next = this.starts[unit]! > here ? this.starts[unit]! : this.starts[unit + 1]!;
+    const skip = next - 1 - here;
+    return skip > 1 && origin[at + skip] === next - 1 ? skip : 1;
   }
 
   private tokensUpTo(offset: number): number {
