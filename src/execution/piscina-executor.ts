@@ -140,7 +140,10 @@ export class PiscinaExecutor implements TaskExecutor {
   readonly #firstFreeThread: LoadBalancer = (task, workers) => {
     const free = workers.find((worker) => worker.currentUsage === 0) ?? null;
     const tag = task[queueOptionsSymbol] as PoolTaskTag[typeof queueOptionsSymbol] | null;
-    if (free !== null && tag !== null) this.#host.started(tag.call, free.id);
+    if (free !== null && tag !== null) {
+      this.#host.started(tag.call, free.id);
+      this.#host.keepThreads(workers);
+    }
     return free;
   };
 

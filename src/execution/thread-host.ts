@@ -55,6 +55,19 @@ export class ThreadHost {
     else tell();
   }
 
+  /** Threads whose last call is remembered. */
+  get trackedThreads(): number {
+    return this.#lastCallOn.size;
+  }
+
+  /** Forgets threads the pool no longer has, so that a pool that keeps replacing threads does not grow this. */
+  keepThreads(threads: readonly { id: number }[]): void {
+    if (this.#lastCallOn.size <= threads.length) return;
+    const live = new Set(threads.map((thread) => thread.id));
+    for (const threadId of this.#lastCallOn.keys())
+      if (!live.has(threadId)) this.#lastCallOn.delete(threadId);
+  }
+
   /** Asks the agent of an open call to stop, through its `ctx.signal`. */
   abort(call: number, reason: string): void {
     const notice: AbortNotice = { type: 'lingflow:abort', call, reason };
