@@ -1,4 +1,4 @@
-import type { EventEmitter } from 'node:events';
+import { type EventEmitter, setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { CompressionSettings, ContextReport } from '../context/index.js';
 import { TaskCancelledError, TaskTimeoutError } from '../errors.js';
@@ -52,7 +52,6 @@ const MAX_BATCH_SIZE = 64;
 
 /** What is known of a task's latest attempt while the run goes on. */
 interface AttemptState {
-  controller?: AbortController;
   startedAt?: number;
   startedPerf?: number;
   durationMs: number;
@@ -87,6 +86,11 @@ export class WorkflowRun {
    * they hold a slot, but are not running yet.
    */
   readonly #awaitingWorker = new Set<number>();
+  /**
+   * Interrupts every running attempt when the run halts (fail-fast, abort, close). Nothing starts after a
+   * halt, so one signal serves every attempt, and none needs a controller of its own.
+   */
+  readonly #halt = new AbortController();
   #wakeTimer: NodeJS.Timeout | undefined;
   #finish!: (results: TaskResult[]) => void;
   readonly #done = new Promise<TaskResult[]>((resolve) => {
@@ -96,6 +100,8 @@ export class WorkflowRun {
   constructor(setup: WorkflowRunSetup) {
     this.#setup = setup;
     this.workflowId = setup.workflowId;
+    // Every running attempt listens, and a pool may run hundreds of I/O attempts at once.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.#halt.signal);
     this.#attempts = setup.tasks.map(() => ({ durationMs: 0, outputFiles: [] }));
     this.#results = new Array(setup.tasks.length);
     this.core = new Core({
@@ -112,9 +118,7 @@ export class WorkflowRun {
             error,
           }),
         taskSettled: (index, status, _now, error) => this.#onSettled(index, status, error),
-        halted: (reason, running) => {
-          for (const index of running) this.#controllerOf(index).abort(reason);
-        },
+        halted: (reason) => this.#halt.abort(reason),
       },
     });
   }
@@ -246,9 +250,8 @@ export class WorkflowRun {
   #invocationOf({ index, attempt, queued }: Dispatch): Invocation {
     const task = this.#setup.tasks[index]!;
     const agent = this.#setup.agents[index]!;
-    const compression = this.#setup.compression?.[index];
+    // One literal of a fixed shape: built for every attempt, so it avoids spreads.
     return {
-      ...(compression ? { compression } : {}),
       task: {
         id: task.id,
         description: task.description ?? '',
@@ -257,6 +260,7 @@ export class WorkflowRun {
         attempt,
       },
       agent,
+      compression: this.#setup.compression?.[index],
       timeoutMs: this.#setup.timeoutsMs[index],
       workflowKey: this.#setup.workflowKey,
       priorityRank: this.#setup.schedule.order.priorityClass[index],
@@ -268,7 +272,7 @@ export class WorkflowRun {
     const { index, attempt } = dispatch;
     const taskId = this.#setup.tasks[index]!.id;
     const hooks: InvocationHooks = {
-      signal: this.#controllerOf(index).signal,
+      signal: this.#halt.signal,
       onProgress: (update) => this.#emitProgress(taskId, update),
       onLog: (entry) => this.#emitLog(taskId, entry),
       // Only while this very attempt waits: a late call must not start a later attempt of the task.
@@ -286,26 +290,10 @@ export class WorkflowRun {
       .then(() => this.#afterAttempts());
   }
 
-  /**
-   * The attempt's abort controller, made when first needed: by its launch, or earlier by a halt that comes
-   * while listeners hear of its start. A batch replaces its tasks' controllers with one of its own.
-   */
-  #controllerOf(index: number): AbortController {
-    const state = this.#attempts[index]!;
-    state.controller ??= new AbortController();
-    return state.controller;
-  }
-
   /** Small tasks the core put in one slot travel to one worker in one message. */
   #launchBatch(batch: Dispatch[]): void {
-    const controller = new AbortController();
-    for (const { index } of batch) {
-      const state = this.#attempts[index]!;
-      if (state.controller?.signal.aborted) controller.abort(state.controller.signal.reason);
-      state.controller = controller;
-    }
     const hooks: BatchHooks = {
-      signal: controller.signal,
+      signal: this.#halt.signal,
       onProgress: (taskId, update) => this.#emitProgress(taskId, update),
       onLog: (taskId, entry) => this.#emitLog(taskId, entry),
     };
@@ -357,7 +345,6 @@ export class WorkflowRun {
     error?: string,
   ): void {
     const state = this.#attempts[index]!;
-    state.controller = undefined;
     const neverStarted = this.#awaitingWorker.delete(index);
     // Cancelled while still queued, as a task cancelled before dispatch: no attempt, no history entry.
     if (neverStarted && status === 'cancelled') {

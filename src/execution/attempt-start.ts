@@ -44,24 +44,32 @@ export class AttemptStart {
     if (!queued) this.#tell();
   }
 
+  /** Whether the start has been told. */
+  get started(): boolean {
+    return this.#started;
+  }
+
   /**
    * A worker answered: the attempt started, even if its start has not been told yet. It is told a turn
    * later, after the attempt before it on its worker, whose answer came first, has settled.
    */
   async beforeAnswer(): Promise<void> {
-    if (this.#started) return;
     await setImmediate();
-    this.#tell();
+    // Even when cancelled meanwhile: an answer means the attempt ran.
+    this.#tell(true);
   }
 
-  /** The attempt is being cancelled: a start heard from now on counts as none, since it is stopped at once. */
+  /**
+   * The attempt is being cancelled: a start heard from now on counts as none, since it is stopped at once,
+   * unless the worker's answer comes first.
+   */
   cancel(): void {
     this.#cancelled = true;
     this.#held = [];
   }
 
-  #tell(): void {
-    if (this.#started || this.#cancelled) return;
+  #tell(evenIfCancelled = false): void {
+    if (this.#started || (this.#cancelled && !evenIfCancelled)) return;
     this.#started = true;
     this.#onStart();
     if (this.#queued) this.#invocationHooks.onStarted?.();

@@ -62,7 +62,9 @@ export class PiscinaExecutor implements TaskExecutor {
       const cooperative = invocation.agent.kind === 'io';
       // The key is a symbol, so it stays here: the balancer reads it as it hands the task to a thread.
       const request: WorkerRequest & PoolTaskTag = {
-        ...jobOf(invocation),
+        task: invocation.task,
+        agent: invocation.agent,
+        compression: invocation.compression,
         call,
         [queueOptionsSymbol]: { call },
       };

@@ -61,23 +61,20 @@ export async function superviseAttempt(
     stop.signal.addEventListener('abort', () => reject(stop.signal.reason), { once: true });
   });
   try {
-    const response = await Promise.race([run, stopped]);
-    await start.beforeAnswer();
+    let response: WorkerResponse;
+    try {
+      response = await Promise.race([run, stopped]);
+    } catch (error) {
+      if (stopReason === 'timeout') throw new TaskTimeoutError(task.id, timeoutMs!);
+      if (stopReason === 'cancel')
+        throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
+      if (!start.started) await start.beforeAnswer();
+      // No answer and no stop: the worker itself went wrong.
+      throw new WorkerCrashError(task.id, error instanceof Error ? error.message : String(error));
+    }
+    if (!start.started) await start.beforeAnswer();
+    // An answer that came in before a stop stands, whatever it says: the attempt ran to it.
     return toOutcome(response, invocation);
-  } catch (error) {
-    if (stopReason === 'timeout') throw new TaskTimeoutError(task.id, timeoutMs!);
-    if (stopReason === 'cancel')
-      throw new TaskCancelledError(task.id, String(hooks.signal.reason ?? 'aborted'));
-    await start.beforeAnswer();
-    // toOutcome's own typed errors pass through; anything else means the worker itself went wrong.
-    if (
-      error instanceof AgentError ||
-      error instanceof AgentLoadError ||
-      error instanceof TokenLimitError ||
-      error instanceof ContextPreparationError
-    )
-      throw error;
-    throw new WorkerCrashError(task.id, error instanceof Error ? error.message : String(error));
   } finally {
     clearTimeout(timer);
     hooks.signal.removeEventListener('abort', onCancel);
