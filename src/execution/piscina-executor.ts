@@ -16,7 +16,7 @@ import { workerUrl } from './worker-url.js';
 
 /** A task's call, where Piscina shows its balancer the task's queue options. */
 interface PoolTaskTag {
-  [queueOptionsSymbol]: { call: number };
+  [queueOptionsSymbol]: { call: number; queued: boolean };
 }
 /** Piscina's balancer type, which its package does not export by name. */
 type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
@@ -66,7 +66,7 @@ export class PiscinaExecutor implements TaskExecutor {
         agent: invocation.agent,
         compression: invocation.compression,
         call,
-        [queueOptionsSymbol]: { call },
+        [queueOptionsSymbol]: { call, queued: invocation.queued === true },
       };
       let answered: Promise<unknown> | undefined;
       return {
@@ -143,7 +143,7 @@ export class PiscinaExecutor implements TaskExecutor {
     const free = workers.find((worker) => worker.currentUsage === 0) ?? null;
     const tag = task[queueOptionsSymbol] as PoolTaskTag[typeof queueOptionsSymbol] | null;
     if (free !== null && tag !== null) {
-      this.#host.started(tag.call, free.id);
+      this.#host.started(tag.call, free.id, tag.queued);
       this.#host.keepThreads(workers);
     }
     return free;

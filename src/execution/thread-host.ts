@@ -43,13 +43,15 @@ export class ThreadHost {
   }
 
   /**
-   * The pool handed an open call's task to a thread. The start is told once the call the thread ran before
-   * has closed, and its attempt settled (a turn later): its answer may still be on its way through the
-   * caller, and nobody may hear of two tasks running on one thread.
+   * The pool handed an open call's task to a thread. A queued call's start is told once the call the thread
+   * ran before has closed, and its attempt settled (a turn later): its answer may still be on its way
+   * through the caller, and nobody may hear of two tasks running on one thread. Other calls were told as
+   * they were sent; they are only remembered as the thread's last.
    */
-  started(call: number, threadId: number): void {
+  started(call: number, threadId: number, queued: boolean): void {
     const previous = this.#lastCallOn.get(threadId);
     this.#lastCallOn.set(threadId, call);
+    if (!queued) return;
     const tell = () => void setImmediate(() => this.#calls.get(call)?.onStarted?.());
     if (previous !== undefined && this.#calls.has(previous)) this.#afterClose.set(previous, tell);
     else tell();
