@@ -87,11 +87,49 @@ function asciiWordTerms(word: string, visit: (term: string) => void): void {
 
 const isSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdfff;
 
+/** The ASCII letter or digit at `at`, lower-cased. */
+const lowerCodeAt = (text: string, at: number): number => {
+  const code = text.charCodeAt(at);
+  return isUpper(code) ? code | 32 : code;
+};
+
+// Word lengths a SeenTerms tells apart; longer ones share the last flag.
+const SEEN_LENGTHS = 32;
+
+/**
+ * Which terms a reader of a text's terms needs to see: those a plain ASCII word (no capital after its first
+ * letter) of some length and first letter may be. Other such words pass as {@link UNSEEN_TERM}, unsliced.
+ */
+class SeenTerms {
+  // One flag per length (capped) and lower-cased first letter.
+  private readonly flags = new Uint8Array(SEEN_LENGTHS * 128);
+
+  /** Sees terms like these, and every stopword (which may not be counted as a term). */
+  constructor(terms: Iterable<string>) {
+    for (const term of [...terms, ...STOPWORDS]) this.add(term);
+  }
+
+  /** Whether a plain ASCII word of this length and lower-cased first letter must be seen. */
+  has(length: number, first: number): boolean {
+    return this.flags[Math.min(length, SEEN_LENGTHS - 1) * 128 + first] === 1;
+  }
+
+  private add(term: string): void {
+    const first = term.charCodeAt(0);
+    if (first < 128) this.flags[Math.min(term.length, SEEN_LENGTHS - 1) * 128 + first] = 1;
+  }
+}
+
+/** What a {@link SeenTerms} filter passes instead of a term that is neither a stopword nor one it sees. */
+const UNSEEN_TERM = '';
+
 /**
  * Passes each search term of a text to `visit`, in order: one pass over its UTF-16 units, with ASCII words
  * split and folded by hand (most words) and the rest as {@link wordTerms} says.
+ *
+ * @param seen - If given, plain ASCII words it need not see pass as {@link UNSEEN_TERM}.
  */
-function forEachTerm(text: string, visit: (term: string) => void): void {
+function forEachTerm(text: string, visit: (term: string) => void, seen?: SeenTerms): void {
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -119,6 +157,17 @@ function forEachTerm(text: string, visit: (term: string) => void): void {
       if (match === null) return;
       i = match.index + match[0].length;
       wordTerms(match[0], visit);
+      continue;
+    }
+    const wordLength = i - start;
+    if (
+      ascii &&
+      !capitalAfterFirst &&
+      seen !== undefined &&
+      wordLength > 1 &&
+      !seen.has(wordLength, lowerCodeAt(text, start))
+    ) {
+      visit(UNSEEN_TERM);
       continue;
     }
     const word = text.slice(start, i);
@@ -181,13 +230,18 @@ export class Bm25 {
     this.hits = new Uint32Array(count * width);
     this.lengths = new Uint32Array(count);
     let totalLength = 0;
+    const seen = new SeenTerms(query);
     documents.forEach((document, d) => {
       let length = 0;
-      forEachTerm(document, (term) => {
-        length++;
-        const q = queryIndex.get(term);
-        if (q !== undefined) this.hits[d * width + q]!++;
-      });
+      forEachTerm(
+        document,
+        (term) => {
+          length++;
+          const q = term === UNSEEN_TERM ? undefined : queryIndex.get(term);
+          if (q !== undefined) this.hits[d * width + q]!++;
+        },
+        seen,
+      );
       this.lengths[d] = length;
       totalLength += length;
     });

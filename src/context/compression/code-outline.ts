@@ -173,9 +173,6 @@ export async function treeSitterOutline(source: string, language: CodeLanguage):
 const DECLARATION_LINE =
   /\n(?=(?:export|import|const|let|var|function|async|class|abstract|interface|type|enum|declare|namespace|module)\b|@|\/[*/])/g;
 
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-
 /**
  * Where the last line that opens a top-level declaration starts, if it leaves at least half the source
  * before it; else 0. Top-level is judged by counting braces, strings and comments included: a guess, which
@@ -184,12 +181,17 @@ const CLOSE_BRACE = 125;
 function lastDeclarationLine(source: string): number {
   let last = 0;
   let depth = 0;
-  let counted = 0;
+  // The next brace of each kind not yet counted (braces are a few in a hundred characters: jump to them).
+  let open = source.indexOf('{');
+  let close = source.indexOf('}');
   for (const match of source.matchAll(DECLARATION_LINE)) {
-    for (; counted < match.index; counted++) {
-      const code = source.charCodeAt(counted);
-      if (code === OPEN_BRACE) depth++;
-      else if (code === CLOSE_BRACE) depth--;
+    while (open !== -1 && open < match.index) {
+      depth++;
+      open = source.indexOf('{', open + 1);
+    }
+    while (close !== -1 && close < match.index) {
+      depth--;
+      close = source.indexOf('}', close + 1);
     }
     if (depth === 0) last = match.index + 1;
   }
