@@ -58,11 +58,11 @@ const tokenMaps = new LruCache<TokenMap>(32);
 const MAP_CACHE_FROM_LENGTH = 4096;
 
 function tokenMap(text: string, tokenizer: UncachedCounting): TokenMap {
-  if (text.length < MAP_CACHE_FROM_LENGTH) return new TokenMap(text, tokenizer.countUncached);
+  if (text.length < MAP_CACHE_FROM_LENGTH) return new TokenMap(text, tokenizer);
   const key = `${tokenizer.backend}/${tokenizer.encoding}/${contentKey(text)}`;
   let map = tokenMaps.get(key);
   if (map === undefined) {
-    map = new TokenMap(text, tokenizer.countUncached);
+    map = new TokenMap(text, tokenizer);
     tokenMaps.set(key, map);
   }
   return map;

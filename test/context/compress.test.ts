@@ -179,7 +179,7 @@ describe('prose compression', () => {
   it('keeps the paragraph breaks after kept sentences, so drafts are recounted only at a few joins', () => {
     const tokenizer = exactTokenizer();
     for (const document of prose) {
-      const map = new TokenMap(document.text, tokenizer.countUncached);
+      const map = new TokenMap(document.text, tokenizer);
       let recounted = 0;
       const count = (text: string): number => {
         recounted += text.length;

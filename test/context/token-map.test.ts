@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { codeCorpus, proseCorpus } from '../../bench/context/corpus.js';
 import { DraftBuilder } from '../../src/context/compression/draft.js';
 import { TokenMap, UNIT_LENGTH } from '../../src/context/compression/token-map.js';
-import { getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
+import { exactTokenizer, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS } from '../../src/context/types.js';
 
 describe('TokenMap', () => {
@@ -12,7 +12,7 @@ describe('TokenMap', () => {
       const tokenizer = getTokenizer({ encoding });
       for (const { path, text } of [...codeCorpus(), ...proseCorpus()]) {
         for (const unitLength of [1, 100, 768, UNIT_LENGTH]) {
-          expect(new TokenMap(text, (part) => tokenizer.count(part), unitLength).total, path).toBe(
+          expect(new TokenMap(text, exactTokenizer({ encoding }), unitLength).total, path).toBe(
             tokenizer.count(text),
           );
         }
@@ -43,7 +43,7 @@ describe('TokenMap', () => {
       fc.assert(
         fc.property(
           text,
-          (sample) => new TokenMap(sample, (part) => tokenizer.count(part)).total === tokenizer.count(sample),
+          (sample) => new TokenMap(sample, exactTokenizer({ encoding })).total === tokenizer.count(sample),
         ),
         {
           numRuns: 300,
@@ -55,7 +55,7 @@ describe('TokenMap', () => {
   it('estimates stretches from the units they cover', () => {
     const text = proseCorpus()[0]!.text;
     const tokenizer = getTokenizer();
-    const map = new TokenMap(text, (part) => tokenizer.count(part));
+    const map = new TokenMap(text, exactTokenizer());
     expect(map.estimate(0, text.length)).toBe(map.total);
     expect(map.estimate(10, 10)).toBe(0);
     const half = map.estimate(0, text.length >> 1);
@@ -79,7 +79,7 @@ describe('TokenMap', () => {
         fc.constantFrom(1, 16, UNIT_LENGTH),
         (source, edits, unitLength) => {
           const text = sources[source]!;
-          const map = new TokenMap(text, count, unitLength);
+          const map = new TokenMap(text, exactTokenizer(), unitLength);
           const draft = new DraftBuilder(text);
           let cursor = 0;
           for (const { at, cut, insert } of [...edits].sort(
@@ -115,7 +115,7 @@ describe('TokenMap', () => {
       return tokenizer.count(part);
     };
     const text = proseCorpus()[3]!.text;
-    const map = new TokenMap(text, count);
+    const map = new TokenMap(text, exactTokenizer());
     // Sentences end after the spaces that follow them, as compressText splits them.
     const ends = [...text.matchAll(/[.!?]["')\]]*[ \t]+(?=\S)|\n/g)].map(
       (match) => match.index + match[0].length,

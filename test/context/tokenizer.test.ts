@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { codeCorpus, declarationCorpus, proseCorpus } from '../../bench/context/corpus.js';
 import { nativeCounter } from '../../src/context/tokenizer/backends.js';
 import { countLongPiece } from '../../src/context/tokenizer/long-piece.js';
-import { MAX_NATIVE_PIECE_LENGTH, mayHaveLongPiece, pieces } from '../../src/context/tokenizer/pieces.js';
+import { PieceCounter } from '../../src/context/tokenizer/piece-counter.js';
+import { isSafeCut } from '../../src/context/tokenizer/pieces.js';
 import { countTokens, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS, TOKENIZER_BACKENDS } from '../../src/context/types.js';
 
@@ -54,6 +55,102 @@ describe('countTokens', () => {
   });
 });
 
+describe('isSafeCut', () => {
+  const pieceOfText = fc.constantFrom(
+    '\n',
+    '\r\n',
+    ' ',
+    '  ',
+    '\t',
+    '/',
+    '//',
+    'x',
+    'Word',
+    '.',
+    '"',
+    '7',
+    '中',
+    '\u00a0',
+  );
+  for (const encoding of ENCODINGS) {
+    it(`marks only cuts where the counts of the two sides add up (${encoding})`, () => {
+      const count = nativeCounter('tiktoken-wasm', encoding);
+      fc.assert(
+        fc.property(fc.array(pieceOfText, { maxLength: 40 }), (parts) => {
+          const text = parts.join('');
+          const whole = count(text);
+          for (let at = 1; at < text.length; at++) {
+            if (isSafeCut(text, at) && count(text.slice(0, at)) + count(text.slice(at)) !== whole)
+              return false;
+          }
+          return true;
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+
+  it('finds cuts at indented line starts, between words, and after a newline before a word', () => {
+    const text = 'a = 1;\n    b\n\tc\nd e\n/f\n  \n';
+    const cuts = [...text].flatMap((_, at) => (at > 0 && isSafeCut(text, at) ? [at] : []));
+    expect(cuts.map((at) => JSON.stringify(text.slice(at - 1, at + 1)))).toEqual([
+      '"a "',
+      '"= "',
+      '"\\n "',
+      '"\\n\\t"',
+      '"\\nd"',
+      '"d "',
+    ]);
+  });
+});
+
+describe('PieceCounter', () => {
+  const text = codeCorpus()[1]!.text;
+
+  it('asks the library once per distinct piece, and again only after it forgets', () => {
+    const library = nativeCounter('js-tiktoken', 'cl100k_base');
+    const asked: string[] = [];
+    const counter = new PieceCounter('cl100k_base', (piece) => {
+      asked.push(piece);
+      return library(piece);
+    });
+    expect(counter.count(text)).toBe(library(text));
+    const distinct = new Set(asked);
+    expect(asked).toHaveLength(distinct.size);
+    expect(counter.remembered).toBe(distinct.size);
+    expect(counter.count(text)).toBe(library(text));
+    expect(asked).toHaveLength(distinct.size);
+    counter.clear();
+    expect(counter.count(text)).toBe(library(text));
+    expect(asked).toHaveLength(2 * distinct.size);
+  });
+
+  it('tells each safe cut with the exact count before it, and counts add up across it', () => {
+    const counter = new PieceCounter('o200k_base', nativeCounter('gpt-tokenizer', 'o200k_base'));
+    const head = `${text.slice(0, 2000)}\n\n  indented  \n/ slash\n\tTab. Next sentence!  ok`;
+    const cuts: number[] = [];
+    const total = counter.countAtSafeCuts(head, (cut, tokensBefore) => {
+      cuts.push(cut);
+      expect(tokensBefore, `before ${cut}`).toBe(countTokens(head.slice(0, cut)));
+      expect(tokensBefore + countTokens(head.slice(cut)), `across ${cut}`).toBe(countTokens(head));
+    });
+    expect(total).toBe(countTokens(head));
+    expect(cuts.length).toBeGreaterThan(head.length / 40);
+    expect(cuts).toEqual([...new Set(cuts)].sort((a, b) => a - b));
+  });
+
+  it('keeps its memory bounded however many distinct pieces it meets', () => {
+    const counter = new PieceCounter('o200k_base', nativeCounter('gpt-tokenizer', 'o200k_base'));
+    // Letters only, so that each word is one piece: 70,000 distinct pieces.
+    const letters = (n: number): string =>
+      (n >= 26 ? letters(Math.floor(n / 26) - 1) : '') + String.fromCharCode(97 + (n % 26));
+    const words = Array.from({ length: 70_000 }, (_, i) => ` ${letters(i)}`).join('');
+    expect(counter.count(words)).toBe(countTokens(words));
+    expect(counter.remembered).toBeGreaterThan(0);
+    expect(counter.remembered).toBeLessThanOrEqual(1 << 16);
+  });
+});
+
 /** Text built from runs of characters, so that long pre-tokenizer pieces of every class occur. */
 const runs = fc
   .array(
@@ -100,21 +197,6 @@ describe('long runs of one character class', () => {
     for (const encoding of ENCODINGS) {
       expect(getTokenizer({ encoding, backend: 'tiktoken-wasm' }).count(text)).toBe(
         nativeCounter('tiktoken-wasm', encoding)(text),
-      );
-    }
-  });
-
-  it('are always noticed: text said to have no long piece has none', () => {
-    for (const encoding of ENCODINGS) {
-      fc.assert(
-        fc.property(runs, (text) => {
-          const longest = Math.max(
-            0,
-            ...Array.from(pieces(text, encoding), (piece) => piece.end - piece.start),
-          );
-          return mayHaveLongPiece(text) || longest <= MAX_NATIVE_PIECE_LENGTH;
-        }),
-        { numRuns: 300 },
       );
     }
   });

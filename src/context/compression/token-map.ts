@@ -1,80 +1,40 @@
 /**
- * Exact token count of a text, cheap estimates for any stretch of it, and exact counts of drafts made from it.
- * The text is counted once, in short units cut where counts stay additive, so the units' counts add up to the
- * exact total; a stretch is estimated from the units it covers, and a draft is counted afresh only where it
- * differs from whole units.
+ * Exact token count of a text, close estimates for any stretch of it, and exact counts of drafts made from it.
+ * The text is counted once, piece by piece, noting the exact count at short intervals where counts stay
+ * additive; those cuts split it into units, a stretch is estimated from the units it covers, and a draft is
+ * counted afresh only where it differs from whole units.
  *
  * @module
  */
-import type { CountTokens } from '../tokenizer/tokenizer.js';
+import { isSafeCut } from '../tokenizer/pieces.js';
+import type { CountTokens, UncachedCounting } from '../tokenizer/tokenizer.js';
 import type { Draft } from './draft.js';
 
 /**
- * Units are about this many characters long: counting in short units costs no more than counting the whole,
- * and the shorter they are, the closer the estimates and the less of a draft needs counting afresh.
+ * Units are at least this many characters long, unless a sentence or line ends sooner. Counting is one pass
+ * whatever their length; shorter units give closer estimates and less of a draft to count afresh, longer ones
+ * smaller maps.
  */
-export const UNIT_LENGTH = 64;
+export const UNIT_LENGTH = 16;
 
-// Cuts where a count is the sum of the counts of the two sides (see `isSafeCut`): after a newline before a
-// character that starts a new piece (not a space; not a slash, which a punctuation piece takes with the
-// newline), or between a non-space and a space or tab. Each depends only on the two characters around it.
-const SAFE_CUT = /\n[^\s/]|\S[ \t]/g;
-// Such cuts at sentence ends (before the space) and line starts, taken wherever they are: the units of prose
-// are then whole sentences and lines, as compressText keeps them.
-const NATURAL_CUT = /[.!?]["'”’)\]]*(?=[ \t])|\n(?=[^\s/])/g;
+/** What a token map needs of a tokenizer: the exact count at each safe cut of a text. */
+export type SafeCutCounting = Pick<UncachedCounting, 'countAtSafeCuts'>;
 
 const NEWLINE = 10;
-const SLASH = 47;
 
-/** Whether a UTF-16 unit is white space to regular expressions (`\s`). */
-function isSpace(code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
-/** Whether a text may be cut between these two UTF-16 units, as SAFE_CUT says. */
-function isSafeBetween(before: number, after: number): boolean {
-  if (before === NEWLINE) return !isSpace(after) && after !== SLASH;
-  return !isSpace(before) && (after === 32 || after === 9);
-}
+// Closing quotes and brackets that may follow a sentence's final stop.
+const CLOSERS = new Set([34, 39, 0x201d, 0x2019, 41, 93]);
+const STOPS = new Set([46, 33, 63]);
 
 /**
- * Where units begin: at sentence ends and line starts, and elsewhere about every `unitLength` characters;
- * the text's length last.
+ * Whether a safe cut ends a line or a sentence (a stop and any closers, before a space): cut there whatever
+ * the units' length, so that the units of prose are whole sentences and lines, as compressText keeps them.
  */
-function unitStarts(text: string, unitLength: number): Int32Array {
-  const starts = [0];
-  let last = 0;
-  const fillTo = (limit: number): void => {
-    while (last + unitLength < limit) {
-      SAFE_CUT.lastIndex = last + unitLength - 1;
-      const match = SAFE_CUT.exec(text);
-      if (match === null || match.index + 1 >= limit) return;
-      last = match.index + 1;
-      starts.push(last);
-    }
-  };
-  for (const match of text.matchAll(NATURAL_CUT)) {
-    const cut = match.index + match[0].length;
-    fillTo(cut);
-    if (cut > last && cut < text.length) {
-      last = cut;
-      starts.push(cut);
-    }
-  }
-  fillTo(text.length);
-  starts.push(text.length);
-  return Int32Array.from(starts);
+function isNaturalCut(text: string, at: number): boolean {
+  let before = at - 1;
+  if (text.charCodeAt(before) === NEWLINE) return true;
+  while (before > 0 && CLOSERS.has(text.charCodeAt(before))) before--;
+  return STOPS.has(text.charCodeAt(before));
 }
 
 /** A text's exact token count, estimates for its stretches, and exact counts of its drafts. */
@@ -88,21 +48,29 @@ export class TokenMap {
 
   /**
    * @param text - The text to measure.
-   * @param count - Counts exactly; the units are counted once each, so an uncached counter suits.
-   * @param unitLength - Length of the units counted, default {@link UNIT_LENGTH}.
+   * @param tokenizer - Counts it exactly, telling the count at each safe cut.
+   * @param unitLength - Length of the units, default {@link UNIT_LENGTH}.
    */
   constructor(
     private readonly text: string,
-    count: CountTokens,
+    tokenizer: SafeCutCounting,
     unitLength = UNIT_LENGTH,
   ) {
-    this.starts = unitStarts(text, unitLength);
-    this.tokensBefore = new Int32Array(this.starts.length);
-    for (let i = 1; i < this.starts.length; i++) {
-      this.tokensBefore[i] =
-        this.tokensBefore[i - 1]! + count(text.slice(this.starts[i - 1], this.starts[i]));
-    }
-    this.total = this.tokensBefore[this.starts.length - 1]!;
+    const starts = [0];
+    const tokensBefore = [0];
+    let last = 0;
+    const total = tokenizer.countAtSafeCuts(text, (cut, before) => {
+      if (cut - last >= unitLength || isNaturalCut(text, cut)) {
+        starts.push(cut);
+        tokensBefore.push(before);
+        last = cut;
+      }
+    });
+    starts.push(text.length);
+    tokensBefore.push(total);
+    this.starts = Int32Array.from(starts);
+    this.tokensBefore = Int32Array.from(tokensBefore);
+    this.total = total;
   }
 
   /** Estimated tokens of `text.slice(start, end)`, interpolating within units. */
@@ -136,10 +104,10 @@ export class TokenMap {
     const recurs = (k: number, at: number): boolean => {
       const start = starts[k]!;
       const end = at + starts[k + 1]! - start;
-      if (end > text.length || (at > 0 && !isSafeBetween(text.charCodeAt(at - 1), text.charCodeAt(at)))) {
+      if (end > text.length || (at > 0 && !isSafeCut(text, at))) {
         return false;
       }
-      if (end < text.length && !isSafeBetween(text.charCodeAt(end - 1), text.charCodeAt(end))) return false;
+      if (end < text.length && !isSafeCut(text, end)) return false;
       for (let i = at; i < end; i++)
         if (text.charCodeAt(i) !== this.text.charCodeAt(start + i - at)) return false;
       return true;

@@ -19,67 +19,13 @@ const PATTERNS: Record<Encoding, string> = {
  */
 export const MAX_NATIVE_PIECE_LENGTH = 256;
 
-// Every piece is a run of letters/marks or of non-letters/non-digits, give or take a one-character prefix and
-// a three-character contraction, so a piece over the limit implies a run this long of one of the two classes.
-const LONG_RUN = MAX_NATIVE_PIECE_LENGTH - 4;
-
-const LETTER = 1;
-const MARK = 2;
-const DIGIT = 3;
-const OTHER = 4;
-const letterPattern = /\p{L}/u;
-const markPattern = /\p{M}/u;
-const digitPattern = /\p{N}/u;
-// Character classes of the Basic Multilingual Plane, filled in as met (0: not yet classified).
-const bmpClasses = new Uint8Array(0x10000);
-
-function classify(char: string): number {
-  if (letterPattern.test(char)) return LETTER;
-  if (markPattern.test(char)) return MARK;
-  return digitPattern.test(char) ? DIGIT : OTHER;
-}
-
-function classOf(code: number): number {
-  if (code < 128) {
-    const lower = code | 32;
-    if (lower >= 97 && lower <= 122) return LETTER;
-    return code >= 48 && code <= 57 ? DIGIT : OTHER;
-  }
-  let known = bmpClasses[code]!;
-  if (known === 0) {
-    known = classify(String.fromCharCode(code));
-    bmpClasses[code] = known;
-  }
-  return known;
-}
-
 /**
- * Whether the text may hold a piece too long for the libraries; false means it certainly does not. One pass
- * over the UTF-16 units (a Unicode-class regular expression is several times slower than counting itself).
+ * A fresh global regular expression that matches the pieces of a text one after another.
  *
- * @param text - Any text.
+ * @param encoding - Whose pre-tokenizer to use.
  */
-export function mayHaveLongPiece(text: string): boolean {
-  if (text.length < LONG_RUN) return false;
-  let lettersOrMarks = 0;
-  let notLettersOrDigits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    let kind: number;
-    let width = 1;
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const point = text.codePointAt(i)!;
-      kind = point > 0xffff ? classify(String.fromCodePoint(point)) : OTHER;
-      width = point > 0xffff ? 2 : 1;
-      i += width - 1;
-    } else {
-      kind = classOf(code);
-    }
-    lettersOrMarks = kind === LETTER || kind === MARK ? lettersOrMarks + width : 0;
-    notLettersOrDigits = kind === OTHER || kind === MARK ? notLettersOrDigits + width : 0;
-    if (lettersOrMarks >= LONG_RUN || notLettersOrDigits >= LONG_RUN) return true;
-  }
-  return false;
+export function pieceSplitter(encoding: Encoding): RegExp {
+  return new RegExp(PATTERNS[encoding], 'gu');
 }
 
 /** A piece of text as the pre-tokenizer cut it. */
@@ -97,28 +43,56 @@ export interface Piece {
  * @param encoding - Whose pre-tokenizer to use.
  */
 export function* pieces(text: string, encoding: Encoding): Generator<Piece> {
-  const pattern = new RegExp(PATTERNS[encoding], 'gu');
-  for (const match of text.matchAll(pattern)) {
+  for (const match of text.matchAll(pieceSplitter(encoding))) {
     yield { start: match.index, end: match.index + match[0].length };
   }
 }
 
-const WHITESPACE = /\s/;
+const NEWLINE = 10;
+const SLASH = 47;
+const SPACE = 32;
+const TAB = 9;
+
+/** Whether a UTF-16 unit is white space to regular expressions (`\s`). */
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+const isHorizontalSpace = (code: number): boolean => code === SPACE || code === TAB;
 
 /**
- * Whether text cut at piece boundary `at` can be counted as two texts with the same total. Only one case
- * breaks: a run of spaces or tabs right before a non-space, which the pre-tokenizer splits as `\s+(?!\S)`
- * plus one space, but which at the end of a text becomes one piece.
+ * Whether a text may be cut at `at` with the counts of the two sides adding up to the count of the whole,
+ * whatever text comes before, in both encodings. Three cases, each always a piece boundary and never the one
+ * unsafe kind (spaces before a non-space, which the pre-tokenizer splits as `\s+(?!\S)` plus one space, but
+ * which a text's end keeps whole):
+ * - between a non-space and a space or tab;
+ * - after a newline, before a character that starts a new piece (not a space; not a slash, which a
+ *   punctuation piece takes with the newline);
+ * - after a newline, before spaces or tabs that end at a non-space or at the text's end (no newline follows
+ *   them, so the newline's piece ends at the cut): an indented line's start.
  *
- * @param text - The whole text.
- * @param at - A piece boundary in it.
+ * @param text - The text.
+ * @param at - An offset in it, not 0.
  */
 export function isSafeCut(text: string, at: number): boolean {
-  const before = text[at - 1];
-  const after = text[at];
-  if (before === undefined || after === undefined) return true;
-  const beforeIsHorizontalSpace = before !== '\n' && before !== '\r' && WHITESPACE.test(before);
-  return !(beforeIsHorizontalSpace && !WHITESPACE.test(after));
+  const before = text.charCodeAt(at - 1);
+  const after = text.charCodeAt(at);
+  if (before !== NEWLINE) return !isSpace(before) && isHorizontalSpace(after);
+  if (!isHorizontalSpace(after)) return !isSpace(after) && after !== SLASH;
+  let next = at + 1;
+  while (isHorizontalSpace(text.charCodeAt(next))) next++;
+  return next >= text.length || !isSpace(text.charCodeAt(next));
 }
 
 /** A letter or digit followed by a space or tab: always a piece boundary, and a safe one, in both encodings. */

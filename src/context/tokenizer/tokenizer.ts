@@ -1,6 +1,7 @@
 /**
- * Exact token counting: the chosen library counts, long pre-tokenizer pieces are merged apart in near-linear
- * time, and counts of long texts are cached by content hash.
+ * Exact token counting: the chosen library counts each distinct pre-tokenizer piece once per thread (see
+ * {@link PieceCounter}), long pieces are merged apart in near-linear time, and counts of long texts are cached
+ * by content hash.
  *
  * @module
  */
@@ -13,9 +14,8 @@ import {
   type TokenizerBackend,
   type TokenizerChoice,
 } from '../types.js';
-import { type NativeCounter, nativeCounter } from './backends.js';
-import { countLongPiece } from './long-piece.js';
-import { isSafeCut, MAX_NATIVE_PIECE_LENGTH, mayHaveLongPiece, pieces } from './pieces.js';
+import { nativeCounter } from './backends.js';
+import { PieceCounter, type SafeCutVisitor } from './piece-counter.js';
 
 /** Counts tokens exactly with one encoding and one library. */
 export interface Tokenizer {
@@ -31,20 +31,27 @@ export interface Tokenizer {
   count(text: string): number;
   /** Hits and misses of this tokenizer's count cache. */
   cacheStats(): CacheStats;
-  /** Empties this tokenizer's count cache. */
+  /** Empties this tokenizer's count cache and forgets the pieces it has counted. */
   clearCache(): void;
 }
 
 /** Counts a text exactly. */
 export type CountTokens = (text: string) => number;
 
-/** A tokenizer that can also count without its cache. */
+/** A tokenizer that can also count without its cache, and tell the count at each safe cut. */
 export interface UncachedCounting extends Tokenizer {
   /**
    * Counts like `count`, without looking up or filling the cache: for texts that will not be counted again
    * (a text's parts, compression drafts), which would cost a hash each and crowd out counts worth keeping.
    */
   readonly countUncached: CountTokens;
+  /**
+   * Counts like `countUncached`, telling `visit` each place where the text may be cut with counts adding up
+   * (see `isSafeCut`) and how many tokens come before it: a text's exact count at short intervals, in one pass.
+   *
+   * @returns The text's tokens.
+   */
+  countAtSafeCuts(text: string, visit: SafeCutVisitor): number;
 }
 
 /** Cached counts per tokenizer (a key and a number each). */
@@ -55,13 +62,13 @@ const CACHE_FROM_LENGTH = 512;
 
 class ExactTokenizer implements UncachedCounting {
   private readonly cache = new LruCache<number>(CACHE_CAPACITY);
-  private readonly native: NativeCounter;
+  private readonly pieces: PieceCounter;
 
   constructor(
     readonly encoding: Encoding,
     readonly backend: TokenizerBackend,
   ) {
-    this.native = nativeCounter(backend, encoding);
+    this.pieces = new PieceCounter(encoding, nativeCounter(backend, encoding));
   }
 
   count(text: string): number {
@@ -80,34 +87,13 @@ class ExactTokenizer implements UncachedCounting {
 
   clearCache(): void {
     this.cache.clear();
+    this.pieces.clear();
   }
 
-  readonly countUncached = (text: string): number =>
-    mayHaveLongPiece(text) ? this.countAroundLongPieces(text) : this.native(text);
+  readonly countUncached = (text: string): number => this.pieces.count(text);
 
-  /** Lets the library count the stretches between long pieces, and merges each long piece itself. */
-  private countAroundLongPieces(text: string): number {
-    let total = 0;
-    let stretchStart = 0;
-    let lastPieceStart = 0;
-    for (const piece of pieces(text, this.encoding)) {
-      if (piece.end - piece.start <= MAX_NATIVE_PIECE_LENGTH) {
-        lastPieceStart = piece.start;
-        continue;
-      }
-      total += this.countStretch(text, stretchStart, piece.start, lastPieceStart);
-      total += countLongPiece(text.slice(piece.start, piece.end), this.encoding);
-      stretchStart = piece.end;
-      lastPieceStart = piece.end;
-    }
-    return total + this.countStretch(text, stretchStart, text.length, lastPieceStart);
-  }
-
-  private countStretch(text: string, start: number, end: number, lastPieceStart: number): number {
-    if (start >= end) return 0;
-    if (isSafeCut(text, end)) return this.native(text.slice(start, end));
-    // The last piece is then spaces or tabs, and cutting before it is safe.
-    return this.native(text.slice(start, lastPieceStart)) + this.native(text.slice(lastPieceStart, end));
+  countAtSafeCuts(text: string, visit: SafeCutVisitor): number {
+    return this.pieces.countAtSafeCuts(text, visit);
   }
 }
 
