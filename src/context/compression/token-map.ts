@@ -79,11 +79,12 @@ export class TokenMap {
   }
 
   /**
-   * The exact count of a draft of this text. The draft is cut where a unit of the text recurs whole, between
-   * characters that keep counts additive; such a stretch has the unit's count, and only the rest is counted.
-   * Where a unit may recur is told by the origins: at a character drafted from a unit's start, or at a space
-   * drafted from elsewhere before a character drafted from just after one (a sentence kept with the space
-   * that followed the sentence before it).
+   * The exact count of a draft of this text. The draft is taken run by run, a run being characters copied in
+   * one stretch from the text: the units that lie whole in a run recur in the draft, their counts are known,
+   * and only the draft between such blocks is counted afresh. A block's outer cuts must be safe in the draft
+   * too, as the characters beyond them come from elsewhere. A block may also start one character before its
+   * run, on a character equal to the text's there: a sentence kept with the space that followed the sentence
+   * before it.
    *
    * @param draft - A draft whose origins are offsets in this map's text, increasing.
    * @param count - Counts exactly.
@@ -91,57 +92,54 @@ export class TokenMap {
   countDraft(draft: Draft, count: CountTokens): number {
     const { text, origin } = draft;
     const { starts, tokensBefore } = this;
+    const length = text.length;
+    const lastUnit = starts.length - 1;
     let total = 0;
     // Drafted text from here on is not yet counted.
     let uncounted = 0;
+    // The first unit that starts at or after the current run's origin; runs' origins increase.
     let unit = 0;
-    // The unit that starts at `offset` of the original, if one does; `unit` only moves forward.
-    const unitStartingAt = (offset: number): number => {
-      while (starts[unit]! < offset) unit++;
-      return starts[unit] === offset && offset < this.text.length ? unit : -1;
-    };
-    // Whether unit `k` recurs whole at `at`, cut safely on both sides.
-    const recurs = (k: number, at: number): boolean => {
-      const start = starts[k]!;
-      const end = at + starts[k + 1]! - start;
-      if (end > text.length || (at > 0 && !isSafeCut(text, at))) {
-        return false;
-      }
-      if (end < text.length && !isSafeCut(text, end)) return false;
-      for (let i = at; i < end; i++)
-        if (text.charCodeAt(i) !== this.text.charCodeAt(start + i - at)) return false;
-      return true;
-    };
-    for (let at = 0; at < text.length; ) {
-      const here = origin[at]!;
-      const next = at + 1 < text.length ? origin[at + 1]! : -1;
-      let k = here >= 0 ? unitStartingAt(here) : -1;
-      if (k < 0 || !recurs(k, at)) k = next > 0 ? unitStartingAt(next - 1) : -1;
-      if (k < 0 || !recurs(k, at)) {
-        at += here >= 0 && next === here + 1 ? this.copiedUntilUnit(origin, at, unit) : 1;
+    for (let runStart = 0; runStart < length; ) {
+      const from = origin[runStart]!;
+      if (from < 0) {
+        runStart++;
         continue;
       }
-      if (uncounted < at) total += count(text.slice(uncounted, at));
-      total += tokensBefore[k + 1]! - tokensBefore[k]!;
-      at += starts[k + 1]! - starts[k]!;
-      uncounted = at;
+      let runEnd = runStart + 1;
+      while (runEnd < length && origin[runEnd] === from + runEnd - runStart) runEnd++;
+      const to = from + runEnd - runStart;
+      while (starts[unit]! < from) unit++;
+      // Units first..end-1 lie whole in the run; a unit at `from` - 1 may start on the draft's previous unit.
+      let first = unit;
+      const before = runStart - 1;
+      if (
+        first > 0 &&
+        starts[first - 1] === from - 1 &&
+        starts[first]! <= to &&
+        before >= uncounted &&
+        text.charCodeAt(before) === this.text.charCodeAt(from - 1) &&
+        (before === 0 || isSafeCut(text, before))
+      ) {
+        first--;
+      } else if (starts[first] === from && runStart > 0 && !isSafeCut(text, runStart)) {
+        first++;
+      }
+      let end = unit;
+      while (end < lastUnit && starts[end + 1]! <= to) end++;
+      unit = end;
+      // The cut after the block looks past it when a line's indentation follows: checked in the draft.
+      const blockEnd = runStart + starts[end]! - from;
+      if (blockEnd < length && !isSafeCut(text, blockEnd)) end--;
+      if (first < end) {
+        const blockStart = runStart + starts[first]! - from;
+        if (uncounted < blockStart) total += count(text.slice(uncounted, blockStart));
+        total += tokensBefore[end]! - tokensBefore[first]!;
+        uncounted = runStart + starts[end]! - from;
+      }
+      runStart = runEnd;
     }
-    if (uncounted < text.length) total += count(text.slice(uncounted));
+    if (uncounted < length) total += count(text.slice(uncounted));
     return total;
-  }
-
-  /**
-   * How far a draft may be passed over from `at`, drafted from offset `here` of the text, in search of a
-   * recurring unit: to the character drafted from just before the next unit's start, if the draft runs on
-   * to it. Origins increase, so no character before that one comes from a unit's start or just after one.
-   *
-   * @param unit - The first unit that starts at or after `here`.
-   */
-  private copiedUntilUnit(origin: Int32Array, at: number, unit: number): number {
-    const here = origin[at]!;
-    const next = this.starts[unit]! > here ? this.starts[unit]! : this.starts[unit + 1]!;
-    const skip = next - 1 - here;
-    return skip > 1 && origin[at + skip] === next - 1 ? skip : 1;
   }
 
   private tokensUpTo(offset: number): number {
