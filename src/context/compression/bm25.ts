@@ -56,32 +56,62 @@ const isUpper = (code: number): boolean => code >= 65 && code <= 90;
 const isLower = (code: number): boolean => code >= 97 && code <= 122;
 const isLowerOrDigit = (code: number): boolean => isLower(code) || (code >= 48 && code <= 57);
 
-/** {@link wordTerms} for an ASCII word with a capital after its first letter, without regular expressions. */
-function asciiWordTerms(word: string, visit: (term: string) => void): void {
-  const length = word.length;
-  let camel = false;
-  for (let i = 0; i + 1 < length && !camel; i++) {
-    const code = word.charCodeAt(i);
-    const next = word.charCodeAt(i + 1);
-    camel =
-      (isLower(code) && isUpper(next)) || (isUpper(code) && isUpper(next) && isLower(word.charCodeAt(i + 2)));
+/**
+ * Passes the term of the ASCII word `text.slice(start, end)` to `visit`, lower-cased if `fold`: as
+ * {@link keepTerm} would, or as {@link UNSEEN_TERM} if `seen` need not see it, without slicing it out.
+ */
+function keepAsciiTerm(
+  text: string,
+  start: number,
+  end: number,
+  visit: (term: string) => void,
+  seen: SeenTerms | undefined,
+  fold = true,
+): void {
+  if (end - start <= 1) return;
+  if (seen !== undefined && !seen.has(end - start, lowerCodeAt(text, start))) {
+    visit(UNSEEN_TERM);
+    return;
   }
-  if (length <= 2 || !camel) {
-    keepTerm(word.toLowerCase(), visit);
+  const word = text.slice(start, end);
+  keepTerm(fold ? word.toLowerCase() : word, visit);
+}
+
+/**
+ * {@link wordTerms} for the ASCII word `text.slice(start, end)`, which has a capital after its first letter,
+ * without regular expressions.
+ */
+function asciiWordTerms(
+  text: string,
+  start: number,
+  end: number,
+  visit: (term: string) => void,
+  seen: SeenTerms | undefined,
+): void {
+  let camel = false;
+  for (let i = start; i + 1 < end && !camel; i++) {
+    const code = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    camel =
+      (isLower(code) && isUpper(next)) ||
+      (isUpper(code) && isUpper(next) && i + 2 < end && isLower(text.charCodeAt(i + 2)));
+  }
+  if (end - start <= 2 || !camel) {
+    keepAsciiTerm(text, start, end, visit, seen);
     return;
   }
   // The parts CAMEL_CASE_PART matches: a capital with lower case or digits after it, a run of capitals not
   // followed by lower case, or a run of lower case and digits.
-  for (let start = 0; start < length; ) {
-    let end = start + 1;
-    if (!isUpper(word.charCodeAt(start)) || isLowerOrDigit(word.charCodeAt(end))) {
-      while (end < length && isLowerOrDigit(word.charCodeAt(end))) end++;
+  for (let partStart = start; partStart < end; ) {
+    let partEnd = partStart + 1;
+    if (!isUpper(text.charCodeAt(partStart)) || (partEnd < end && isLowerOrDigit(text.charCodeAt(partEnd)))) {
+      while (partEnd < end && isLowerOrDigit(text.charCodeAt(partEnd))) partEnd++;
     } else {
-      while (end < length && isUpper(word.charCodeAt(end))) end++;
-      if (isLower(word.charCodeAt(end))) end--;
+      while (partEnd < end && isUpper(text.charCodeAt(partEnd))) partEnd++;
+      if (partEnd < end && isLower(text.charCodeAt(partEnd))) partEnd--;
     }
-    keepTerm(word.slice(start, end).toLowerCase(), visit);
-    start = end;
+    keepAsciiTerm(text, partStart, partEnd, visit, seen);
+    partStart = partEnd;
   }
 }
 
@@ -97,8 +127,8 @@ const lowerCodeAt = (text: string, at: number): number => {
 const SEEN_LENGTHS = 32;
 
 /**
- * Which terms a reader of a text's terms needs to see: those a plain ASCII word (no capital after its first
- * letter) of some length and first letter may be. Other such words pass as {@link UNSEEN_TERM}, unsliced.
+ * Which terms a reader of a text's terms needs to see: those an ASCII term of some length and first letter may
+ * be. Other ASCII terms pass as {@link UNSEEN_TERM}, unsliced.
  */
 class SeenTerms {
   // One flag per length (capped) and lower-cased first letter.
@@ -127,7 +157,7 @@ const UNSEEN_TERM = '';
  * Passes each search term of a text to `visit`, in order: one pass over its UTF-16 units, with ASCII words
  * split and folded by hand (most words) and the rest as {@link wordTerms} says.
  *
- * @param seen - If given, plain ASCII words it need not see pass as {@link UNSEEN_TERM}.
+ * @param seen - If given, ASCII terms it need not see pass as {@link UNSEEN_TERM}.
  */
 function forEachTerm(text: string, visit: (term: string) => void, seen?: SeenTerms): void {
   const length = text.length;
@@ -159,21 +189,9 @@ function forEachTerm(text: string, visit: (term: string) => void, seen?: SeenTer
       wordTerms(match[0], visit);
       continue;
     }
-    const wordLength = i - start;
-    if (
-      ascii &&
-      !capitalAfterFirst &&
-      seen !== undefined &&
-      wordLength > 1 &&
-      !seen.has(wordLength, lowerCodeAt(text, start))
-    ) {
-      visit(UNSEEN_TERM);
-      continue;
-    }
-    const word = text.slice(start, i);
-    if (!ascii) wordTerms(word, visit);
-    else if (capitalAfterFirst) asciiWordTerms(word, visit);
-    else keepTerm(capitalFirst ? word.toLowerCase() : word, visit);
+    if (!ascii) wordTerms(text.slice(start, i), visit);
+    else if (capitalAfterFirst) asciiWordTerms(text, start, i, visit, seen);
+    else keepAsciiTerm(text, start, i, visit, seen, capitalFirst);
   }
 }
 

@@ -94,11 +94,16 @@ const METHODS = new Set(['MethodDefinition', 'TSAbstractMethodDefinition']);
 function functionOf(tree: OxcTree, node: number): number {
   const type = tree.types[node]!;
   if (FUNCTIONS.has(type)) return node;
+  if (METHODS.has(type)) return tree.child(node, 'value');
+  if (type !== 'Property') return -1;
+  // A property defines a function if it is a method or accessor, whose value is always a function expression;
+  // its flags are read only then.
+  const value = tree.child(node, 'value');
   const method =
-    METHODS.has(type) ||
-    (type === 'Property' &&
-      (tree.scalar(node, 'method') === 'true' || tree.scalar(node, 'kind') !== '"init"'));
-  return method ? tree.child(node, 'value') : -1;
+    value >= 0 &&
+    tree.types[value] === 'FunctionExpression' &&
+    (tree.scalar(node, 'method') === 'true' || tree.scalar(node, 'kind') !== '"init"');
+  return method ? value : -1;
 }
 
 /** The value a node holds, as tree-sitter's value holders do: declarators, class fields, object properties. */
