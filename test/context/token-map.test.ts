@@ -52,7 +52,7 @@ describe('TokenMap', () => {
     }
   });
 
-  it('estimates stretches from the units they cover', () => {
+  it('estimates stretches from the units they cover, exactly between line starts', () => {
     const text = proseCorpus()[0]!.text;
     const tokenizer = getTokenizer();
     const map = new TokenMap(text, exactTokenizer());
@@ -61,6 +61,13 @@ describe('TokenMap', () => {
     const half = map.estimate(0, text.length >> 1);
     expect(half).toBeGreaterThan(map.total * 0.3);
     expect(half).toBeLessThan(map.total * 0.7);
+    // A line start before a word is always a unit's start.
+    const lineStarts = [...text.matchAll(/\n(?=[^\s/])/g)].map((match) => match.index + 1);
+    expect(lineStarts.length).toBeGreaterThan(20);
+    for (let i = 0; i + 3 < lineStarts.length; i += 3) {
+      const [start, end] = [lineStarts[i]!, lineStarts[i + 3]!];
+      expect(map.estimate(start, end), `${start}-${end}`).toBe(tokenizer.count(text.slice(start, end)));
+    }
   });
 
   it('counts drafts exactly: stretches of the text, in order, with strings inserted between them', () => {
