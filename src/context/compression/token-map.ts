@@ -22,9 +22,12 @@ export type SafeCutCounting = Pick<UncachedCounting, 'countAtSafeCuts'>;
 
 const NEWLINE = 10;
 
-// Closing quotes and brackets that may follow a sentence's final stop.
-const CLOSERS = new Set([34, 39, 0x201d, 0x2019, 41, 93]);
-const STOPS = new Set([46, 33, 63]);
+/** Whether a UTF-16 unit is a sentence's final stop: `.`, `!` or `?`. */
+const isStop = (code: number): boolean => code === 46 || code === 33 || code === 63;
+
+/** Whether a UTF-16 unit may close a sentence after its stop: a quote or a closing bracket. */
+const isCloser = (code: number): boolean =>
+  code === 34 || code === 39 || code === 41 || code === 93 || code === 0x201d || code === 0x2019;
 
 /**
  * Whether a safe cut ends a line or a sentence (a stop and any closers, before a space): cut there whatever
@@ -32,9 +35,10 @@ const STOPS = new Set([46, 33, 63]);
  */
 function isNaturalCut(text: string, at: number): boolean {
   let before = at - 1;
-  if (text.charCodeAt(before) === NEWLINE) return true;
-  while (before > 0 && CLOSERS.has(text.charCodeAt(before))) before--;
-  return STOPS.has(text.charCodeAt(before));
+  let code = text.charCodeAt(before);
+  if (code === NEWLINE || isStop(code)) return true;
+  while (isCloser(code) && before > 0) code = text.charCodeAt(--before);
+  return isStop(code);
 }
 
 /** A text's exact token count, estimates for its stretches, and exact counts of its drafts. */
