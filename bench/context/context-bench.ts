@@ -15,7 +15,9 @@ import {
   TOKENIZER_BACKENDS,
   type TokenizerBackend,
 } from '../../src/context/types.js';
+import { formatSummary } from '../harness/format.js';
 import type { BenchTable } from '../harness/section.js';
+import { median, type SampleSummary, summarize } from '../harness/stats.js';
 import { codeCorpus, declarationCorpus, mixedText, proseCorpus } from './corpus.js';
 import { identifierRecall, needleRetention, type QualityResult } from './quality.js';
 
@@ -42,16 +44,16 @@ export interface CompressionCost {
   content: BenchContent;
   /** Its size in characters. */
   chars: number;
-  /** Median time to count every field once. */
-  tokenizeMs: number;
-  /** Median time for the default library to count every field by itself. */
-  libraryMs: number;
-  /** Median time to compress it at the default ratio. */
-  compressMs: number;
-  /** `compressMs / tokenizeMs`. */
-  costRatio: number;
-  /** `compressMs / libraryMs`. */
-  libraryCostRatio: number;
+  /** Time for lingflow to count every field once, over the rounds. */
+  tokenizeMs: SampleSummary;
+  /** Time for the default library to count every field by itself, over the rounds. */
+  libraryMs: SampleSummary;
+  /** Time to compress it at the default ratio, over the rounds. */
+  compressMs: SampleSummary;
+  /** Compress time over lingflow's count time, round by round. */
+  costRatio: SampleSummary;
+  /** Compress time over the library's count time, round by round. */
+  libraryCostRatio: SampleSummary;
   /** Kept over original tokens. */
   achievedRatio: number;
 }
@@ -72,17 +74,21 @@ export interface ContextBenchReport {
   identifiers: QualityResult[];
 }
 
+/** Wall time of one run of `work`. */
+async function timeMs(work: () => unknown): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
 /** Median wall time of `rounds` runs of `work`, each after `prepare`. */
 async function medianMs(rounds: number, prepare: () => void, work: () => unknown): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     prepare();
-    const start = performance.now();
-    await work();
-    samples.push(performance.now() - start);
+    samples.push(await timeMs(work));
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  return median(samples);
 }
 
 // Numbers every context and variant made, so that none repeats and no cache can serve it.
@@ -119,64 +125,85 @@ function benchContext(chars: number, content: BenchContent = 'code and prose'): 
   return context;
 }
 
+/**
+ * Times each backend counting the text three ways, the backends taking turns within every round (in an order
+ * that alternates), so that the machine's drift between rounds falls on all of them alike.
+ */
 async function measureThroughput(text: string, rounds: number): Promise<BackendThroughput[]> {
-  const results: BackendThroughput[] = [];
-  for (const backend of TOKENIZER_BACKENDS) {
-    const tokenizer = exactTokenizer({ backend });
-    const library = nativeCounter(backend, DEFAULT_ENCODING);
+  const backends = TOKENIZER_BACKENDS.map((backend) => ({
+    backend,
+    tokenizer: exactTokenizer({ backend }),
+    library: nativeCounter(backend, DEFAULT_ENCODING),
+    cold: [] as number[],
+    warm: [] as number[],
+    alone: [] as number[],
+  }));
+  for (const { tokenizer, library } of backends) {
     tokenizer.count(text);
-    const ms = await medianMs(
-      rounds,
-      () => tokenizer.clearCache(),
-      () => tokenizer.count(text),
-    );
-    const warmMs = await medianMs(
-      rounds,
-      () => undefined,
-      () => tokenizer.countUncached(text),
-    );
-    const libraryMs = await medianMs(
-      rounds,
-      () => undefined,
-      () => library(text),
-    );
-    results.push({ backend, ms, megabytesPerSecond: text.length / 1e6 / (ms / 1000), warmMs, libraryMs });
+    library(text);
   }
-  return results.sort((a, b) => a.ms - b.ms);
+  for (let round = 0; round < rounds; round++) {
+    for (const entry of round % 2 === 0 ? backends : [...backends].reverse()) {
+      entry.tokenizer.clearCache();
+      entry.cold.push(await timeMs(() => entry.tokenizer.count(text)));
+      entry.warm.push(await timeMs(() => entry.tokenizer.countUncached(text)));
+      entry.alone.push(await timeMs(() => entry.library(text)));
+    }
+  }
+  return backends
+    .map(({ backend, cold, warm, alone }) => {
+      const ms = median(cold);
+      return {
+        backend,
+        ms,
+        megabytesPerSecond: text.length / 1e6 / (ms / 1000),
+        warmMs: median(warm),
+        libraryMs: median(alone),
+      };
+    })
+    .sort((a, b) => a.ms - b.ms);
 }
 
+/**
+ * Times counting (lingflow's, then the library's alone) and compressing, each on a fresh context, in every
+ * round: ratios are taken within a round, which cancels the drift of a shared machine between rounds.
+ */
 async function measureCompression(
   chars: number,
   rounds: number,
   content: BenchContent,
 ): Promise<CompressionCost> {
   const tokenizer = getTokenizer();
-  // Warm up on a context like the timed ones: grammars load and the tokenizer fills its merge cache.
-  await compressContext(benchContext(chars, content));
-  let context: Record<string, string> = {};
-  const nextContext = (): void => {
-    context = benchContext(chars, content);
-  };
-  const tokenizeMs = await medianMs(rounds, nextContext, () => {
-    for (const text of Object.values(context)) tokenizer.count(text);
-  });
   const library = nativeCounter(DEFAULT_BACKEND, DEFAULT_ENCODING);
-  const libraryMs = await medianMs(rounds, nextContext, () => {
-    for (const text of Object.values(context)) library(text);
-  });
-  let achievedRatio = 0;
   const query = 'How are worker threads and tokens counted?';
-  const compressMs = await medianMs(rounds, nextContext, async () => {
-    achievedRatio = (await compressContext(context, { query })).ratio;
-  });
+  // Warm up on a context like the timed ones: grammars load and the tokenizer meets the corpus's pieces.
+  await compressContext(benchContext(chars, content), { query });
+  const tokenize: number[] = [];
+  const alone: number[] = [];
+  const compress: number[] = [];
+  let achievedRatio = 0;
+  for (let round = 0; round < rounds; round++) {
+    const counted = Object.values(benchContext(chars, content));
+    tokenize.push(await timeMs(() => counted.map((text) => tokenizer.count(text))));
+    const countedAlone = Object.values(benchContext(chars, content));
+    alone.push(await timeMs(() => countedAlone.map((text) => library(text))));
+    const compressed = benchContext(chars, content);
+    compress.push(
+      await timeMs(async () => {
+        achievedRatio = (await compressContext(compressed, { query })).ratio;
+      }),
+    );
+  }
+  const perRound = (over: readonly number[]): SampleSummary =>
+    summarize(compress.map((ms, round) => ms / over[round]!));
   return {
     content,
     chars,
-    tokenizeMs,
-    libraryMs,
-    compressMs,
-    costRatio: compressMs / tokenizeMs,
-    libraryCostRatio: compressMs / libraryMs,
+    tokenizeMs: summarize(tokenize),
+    libraryMs: summarize(alone),
+    compressMs: summarize(compress),
+    costRatio: perRound(tokenize),
+    libraryCostRatio: perRound(alone),
     achievedRatio,
   };
 }
@@ -222,12 +249,14 @@ async function measureBulk(chars: number, rounds: number): Promise<ContextBenchR
  * @param options - `quick`: one round on smaller inputs and fewer quality trials.
  */
 export async function runContextBench(options: { quick: boolean }): Promise<ContextBenchReport> {
-  const rounds = options.quick ? 1 : 3;
+  const rounds = options.quick ? 1 : 5;
   const countedChars = options.quick ? 1_000_000 : 4_000_000;
   const throughput = await measureThroughput(mixedText(countedChars), rounds);
   const compression: CompressionCost[] = [];
+  // Compression ratios are paired within rounds, and rounds are short: more of them steady the median.
+  const compressionRounds = options.quick ? 1 : 7;
   for (const content of ['code and prose', 'code', 'prose'] as const) {
-    compression.push(await measureCompression(1_000_000, rounds, content));
+    compression.push(await measureCompression(1_000_000, compressionRounds, content));
   }
   const bulk = await measureBulk(options.quick ? 2_000_000 : 8_000_000, rounds);
   const trials = options.quick ? 10 : 40;
@@ -243,6 +272,7 @@ export async function runContextBench(options: { quick: boolean }): Promise<Cont
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
+const ratioRange = (summary: SampleSummary): string => formatSummary(summary, (value) => fixed(value));
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 function qualityRows(results: readonly QualityResult[]): (string | number)[][] {
@@ -270,9 +300,10 @@ export function contextBenchTables(report: ContextBenchReport): BenchTable[] {
         fixed(row.libraryMs, 0),
       ]),
       notes: [
-        'ms: lingflow counting the text once with its caches cleared. lingflow splits text into pre-tokenizer',
-        'pieces, has the library count each distinct piece once and remembers it; "pieces remembered" counts',
-        'the same text again that way; "library alone" is the library counting it by itself.',
+        'Medians over rounds in which the backends take turns. ms: lingflow counting the text once with its',
+        'caches cleared: it splits text into pre-tokenizer pieces and has the library count each distinct piece',
+        'once, remembering it. "pieces remembered": counting the same text again that way. "library alone": the',
+        'library counting it by itself.',
       ],
     },
     {
@@ -288,18 +319,20 @@ export function contextBenchTables(report: ContextBenchReport): BenchTable[] {
       ],
       rows: compression.map((row) => [
         row.content,
-        fixed(row.tokenizeMs, 0),
-        fixed(row.libraryMs, 0),
-        fixed(row.compressMs, 0),
-        fixed(row.costRatio),
-        fixed(row.libraryCostRatio),
+        fixed(row.tokenizeMs.median, 0),
+        fixed(row.libraryMs.median, 0),
+        fixed(row.compressMs.median, 0),
+        ratioRange(row.costRatio),
+        ratioRange(row.libraryCostRatio),
         fixed(row.achievedRatio, 3),
       ]),
       notes: [
-        "Goal: compressing costs at most about 2× tokenising once. Cost ratio: compress ms over lingflow's own",
-        'count (tokenise ms); vs library: over the default library counting the same fields by itself. Compressing',
-        'counts the text once, noting the count at every safe cut, counts afresh only what its drafts change, and',
-        'for code adds a parse (oxc; tree-sitter where oxc cannot parse the file).',
+        'Goal: compressing costs at most about 2× tokenising once. Each round counts one fresh context with',
+        'lingflow (tokenise ms), another with the default library alone (library ms) and compresses a third;',
+        'cost ratio is compress over tokenise within a round, vs library compress over library: median',
+        '(min–max) over the rounds; times are medians. Compressing counts the text once, noting the count at',
+        'every safe cut, counts afresh only what its drafts change, and for code adds a parse (oxc; tree-sitter',
+        'where oxc cannot parse the file).',
       ],
     },
     {

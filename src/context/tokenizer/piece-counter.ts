@@ -2,9 +2,9 @@
  * Exact counting piece by piece. The encoding's pre-tokenizer splits the text into pieces, and byte-pair
  * merges never cross a piece, so a text's count is the sum of its pieces' counts. The library counts each
  * distinct piece once per thread, and the count is remembered: most pieces of real text recur (words,
- * keywords, indentation, punctuation), so this is faster than the library's own loop, which looks every piece
- * up in its 200,000-entry vocabulary. Long pieces go to the near-linear merger instead of the library, whose
- * merge loop is quadratic in piece length.
+ * keywords, indentation, punctuation), and a small map is faster than the libraries' own loops, which look
+ * every piece up in the whole vocabulary (100,000 or 200,000 entries). Long pieces go to the near-linear merger
+ * instead of the library, whose merge loop is quadratic in piece length.
  *
  * @module
  */

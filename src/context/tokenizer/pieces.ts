@@ -1,6 +1,7 @@
 /**
  * The pre-tokenizer of each encoding: the regular expression that splits text into pieces before byte-pair
- * merging. Token counts add up over pieces, which lets long pieces be counted apart from the rest exactly.
+ * merging. Token counts add up over pieces, so each piece can be counted on its own, and a text cut where both
+ * sides keep their pieces counts as the sum of its parts.
  *
  * @module
  */
@@ -26,26 +27,6 @@ export const MAX_NATIVE_PIECE_LENGTH = 256;
  */
 export function pieceSplitter(encoding: Encoding): RegExp {
   return new RegExp(PATTERNS[encoding], 'gu');
-}
-
-/** A piece of text as the pre-tokenizer cut it. */
-export interface Piece {
-  /** Offset of the first UTF-16 unit. */
-  start: number;
-  /** Offset just past the last unit. */
-  end: number;
-}
-
-/**
- * The pieces of a text, in order and covering it without gaps.
- *
- * @param text - Any text.
- * @param encoding - Whose pre-tokenizer to use.
- */
-export function* pieces(text: string, encoding: Encoding): Generator<Piece> {
-  for (const match of text.matchAll(pieceSplitter(encoding))) {
-    yield { start: match.index, end: match.index + match[0].length };
-  }
 }
 
 const NEWLINE = 10;
