@@ -139,6 +139,49 @@ describe('PieceCounter', () => {
     expect(cuts).toEqual([...new Set(cuts)].sort((a, b) => a - b));
   });
 
+  it('counts random text exactly as each library counts it whole', () => {
+    const unit = fc.constantFrom(
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\r\n',
+      "'s",
+      "'LL",
+      'don',
+      'T',
+      'x',
+      'Ünï',
+      'ж',
+      '中文',
+      '😀',
+      '👩‍💻',
+      '\u0301',
+      '7',
+      '123456',
+      '.',
+      '...',
+      '/',
+      '//',
+      '<|endoftext|>',
+      '\u00a0',
+      '\u3000',
+    );
+    for (const encoding of ENCODINGS) {
+      for (const backend of TOKENIZER_BACKENDS) {
+        const library = nativeCounter(backend, encoding);
+        const counter = new PieceCounter(encoding, library);
+        fc.assert(
+          fc.property(fc.array(unit, { maxLength: 60 }), (units) => {
+            const text = units.join('');
+            return counter.count(text) === library(text);
+          }),
+          { numRuns: 100 },
+        );
+      }
+    }
+  });
+
   it('keeps its memory bounded however many distinct pieces it meets', () => {
     const counter = new PieceCounter('o200k_base', nativeCounter('gpt-tokenizer', 'o200k_base'));
     // Letters only, so that each word is one piece: 70,000 distinct pieces.
