@@ -14,7 +14,7 @@ export type Encoding = (typeof ENCODINGS)[number];
 export const TOKENIZER_BACKENDS = ['gpt-tokenizer', 'js-tiktoken', 'tiktoken-wasm'] as const;
 
 /**
- * A tokenizer library: `gpt-tokenizer` (pure JS, the fastest here), `js-tiktoken` (pure JS) or
+ * A tokenizer library: `gpt-tokenizer` (pure JS, the fastest alone here), `js-tiktoken` (pure JS) or
  * `tiktoken-wasm` (`@dqbd/tiktoken`, tiktoken's Rust core compiled to WebAssembly).
  */
 export type TokenizerBackend = (typeof TOKENIZER_BACKENDS)[number];
@@ -22,7 +22,7 @@ export type TokenizerBackend = (typeof TOKENIZER_BACKENDS)[number];
 /** The encoding used when none is given. */
 export const DEFAULT_ENCODING: Encoding = 'o200k_base';
 
-/** The backend used when none is given: the fastest in `bench/context` on this project's machines. */
+/** The backend used when none is given: the fastest library alone in `bench/context`, and the quickest to load. */
 export const DEFAULT_BACKEND: TokenizerBackend = 'gpt-tokenizer';
 
 /** Which tokenizer to count with. */
