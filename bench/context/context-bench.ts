@@ -5,6 +5,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { compressContext } from '../../src/context/compress-context.js';
 import { nativeCounter } from '../../src/context/tokenizer/backends.js';
 import { TokenCountPool } from '../../src/context/tokenizer/bulk.js';
@@ -164,15 +165,23 @@ async function measureThroughput(text: string, rounds: number): Promise<BackendT
     .sort((a, b) => a.ms - b.ms);
 }
 
+/** What a compression-cost worker is asked to measure. */
+export interface CompressionCostRequest {
+  chars: number;
+  rounds: number;
+  content: BenchContent;
+}
+
 /**
  * Times counting (lingflow's, then the library's alone) and compressing, each on a fresh context, in every
- * round: ratios are taken within a round, which cancels the drift of a shared machine between rounds.
+ * round: ratios are taken within a round, which cancels the drift of a shared machine between rounds. Run in
+ * a worker thread of its own (see {@link measureCompressionInWorker}).
  */
-async function measureCompression(
-  chars: number,
-  rounds: number,
-  content: BenchContent,
-): Promise<CompressionCost> {
+export async function measureCompression({
+  chars,
+  rounds,
+  content,
+}: CompressionCostRequest): Promise<CompressionCost> {
   const tokenizer = getTokenizer();
   const library = nativeCounter(DEFAULT_BACKEND, DEFAULT_ENCODING);
   const query = 'How are worker threads and tokens counted?';
@@ -206,6 +215,21 @@ async function measureCompression(
     libraryCostRatio: perRound(alone),
     achievedRatio,
   };
+}
+
+/**
+ * {@link measureCompression} in a fresh worker thread, where lingflow compresses contexts: its heap holds
+ * nothing of the bench's earlier sections, whose garbage would otherwise be collected on compression's time.
+ */
+function measureCompressionInWorker(request: CompressionCostRequest): Promise<CompressionCost> {
+  const worker = new Worker(new URL('./compression-cost-worker.js', import.meta.url), {
+    workerData: request,
+  });
+  return new Promise<CompressionCost>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`compression-cost worker exited with code ${code}`)));
+  }).finally(() => worker.terminate());
 }
 
 /** The texts with a marker unique to this variant every 16,000 characters, so that no cached count applies. */
@@ -256,7 +280,9 @@ export async function runContextBench(options: { quick: boolean }): Promise<Cont
   // Compression ratios are paired within rounds, and rounds are short: more of them steady the median.
   const compressionRounds = options.quick ? 1 : 7;
   for (const content of ['code and prose', 'code', 'prose'] as const) {
-    compression.push(await measureCompression(1_000_000, compressionRounds, content));
+    compression.push(
+      await measureCompressionInWorker({ chars: 1_000_000, rounds: compressionRounds, content }),
+    );
   }
   const bulk = await measureBulk(options.quick ? 2_000_000 : 8_000_000, rounds);
   const trials = options.quick ? 10 : 40;
