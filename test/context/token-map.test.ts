@@ -114,6 +114,94 @@ describe('TokenMap', () => {
     );
   });
 
+  it('counts drafts of random text exactly: indentation, blank lines and slashes around every join', () => {
+    const unit = fc.constantFrom(
+      '\n',
+      '\n\n',
+      ' ',
+      '  ',
+      '\t',
+      '/',
+      'word',
+      '.',
+      ' x',
+      '中',
+      "'s",
+      '\r\n',
+      '7',
+    );
+    const piece = fc.array(unit, { maxLength: 8 }).map((units) => units.join(''));
+    const draftOf = fc.record({
+      // Texts often end in a line of indentation alone, whose start is safe to cut only at the text's end.
+      text: fc
+        .tuple(
+          fc.array(unit, { minLength: 1, maxLength: 80 }),
+          fc.constantFrom('', '\n  ', '\n\t', '\n\n    '),
+        )
+        .map(([units, ending]) => units.join('') + ending),
+      edits: fc.array(fc.record({ at: fc.nat(), cut: fc.nat({ max: 12 }), insert: piece }), { maxLength: 6 }),
+      // Text appended after the last stretch: a tail the text's own end never had to be safe against.
+      tail: fc
+        .tuple(fc.constantFrom('', '\n', '  \n', '\n\n', 'y'), piece)
+        .map(([head, rest]) => head + rest),
+      unitLength: fc.constantFrom(1, 4, UNIT_LENGTH),
+    });
+    const tokenizer = exactTokenizer();
+    fc.assert(
+      fc.property(draftOf, ({ text, edits, tail, unitLength }) => {
+        const map = new TokenMap(text, tokenizer, unitLength);
+        const draft = new DraftBuilder(text);
+        let cursor = 0;
+        for (const { at, cut, insert } of [...edits].sort(
+          (a, b) => (a.at % text.length) - (b.at % text.length),
+        )) {
+          const start = Math.max(cursor, at % text.length);
+          draft.copy(cursor, start);
+          draft.insert(insert);
+          cursor = Math.min(text.length, start + cut);
+        }
+        draft.copy(cursor, text.length);
+        draft.insert(tail);
+        const built = draft.build();
+        return map.countDraft(built, tokenizer.countUncached) === tokenizer.countUncached(built.text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes a unit that starts one character before a kept stretch only if the stretch holds the rest of it', () => {
+    const text = 'aaa bbbbbbbbbbbbbbbbbbbbbbbbb ccc ddd';
+    const count = (part: string): number => getTokenizer().count(part);
+    for (const unitLength of [1, UNIT_LENGTH]) {
+      const map = new TokenMap(text, exactTokenizer(), unitLength);
+      // "aaa", a space from elsewhere, then only the head of the word the text's own space came before.
+      const draft = new DraftBuilder(text);
+      draft.copy(0, 3);
+      draft.insert(' ');
+      draft.copy(4, 7);
+      draft.insert('X');
+      const built = draft.build();
+      expect(map.countDraft(built, count)).toBe(count(built.text));
+    }
+  });
+
+  it('counts a draft exactly when a line of indentation alone ends its text and a newline follows', () => {
+    const tokenizer = getTokenizer();
+    const count = (part: string): number => tokenizer.count(part);
+    for (const text of ['word one two\n   ', 'a\n\t\t', 'x = 1;\n    ']) {
+      for (const unitLength of [1, UNIT_LENGTH]) {
+        const map = new TokenMap(text, exactTokenizer(), unitLength);
+        for (const insert of ['\n', '\n\n', ' ', 'y']) {
+          const draft = new DraftBuilder(text);
+          draft.copy(0, text.length);
+          draft.insert(insert);
+          const built = draft.build();
+          expect(map.countDraft(built, count), JSON.stringify(built.text)).toBe(count(built.text));
+        }
+      }
+    }
+  });
+
   it('counts kept sentences exactly, reusing the counts of whole ones', () => {
     const tokenizer = getTokenizer();
     let counted = 0;

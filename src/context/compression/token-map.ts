@@ -131,9 +131,13 @@ export class TokenMap {
       let end = unit;
       while (end < lastUnit && starts[end + 1]! <= to) end++;
       unit = end;
-      // The cut after the block looks past it when a line's indentation follows: checked in the draft.
-      const blockEnd = runStart + starts[end]! - from;
-      if (blockEnd < length && !isSafeCut(text, blockEnd)) end--;
+      // The cut after the block looks past it when a line's indentation follows, and so does the cut before a
+      // last unit of indentation alone: each is checked in the draft, dropping units until one holds.
+      let blockEnd = runStart + starts[end]! - from;
+      while (end > first && blockEnd < length && !isSafeCut(text, blockEnd)) {
+        end--;
+        blockEnd = runStart + starts[end]! - from;
+      }
       if (first < end) {
         const blockStart = runStart + starts[first]! - from;
         if (uncounted < blockStart) total += count(text.slice(uncounted, blockStart));
