@@ -1,4 +1,4 @@
-import type { ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina, queueOptionsSymbol } from 'piscina';
 import { TaskCancelledError, WorkerCrashError } from '../errors.js';
 import {
@@ -49,6 +49,8 @@ export class PiscinaExecutor implements TaskExecutor {
   #ioPool: Piscina | undefined;
   readonly #host = new ThreadHost();
   readonly #options: PiscinaExecutorOptions;
+  /** Every thread the pools have started and that has not exited yet, with its exit. */
+  readonly #running = new Map<Worker, Promise<void>>();
 
   constructor(options: PiscinaExecutorOptions) {
     this.#options = options;
@@ -129,10 +131,27 @@ export class PiscinaExecutor implements TaskExecutor {
 
   async close(): Promise<void> {
     const pools = this.#ioPool ? [this.#cpuPool, this.#ioPool] : [this.#cpuPool];
-    const threads = pools.flatMap((pool) => pool.threads);
     await Promise.all(pools.map((pool) => pool.close({ force: true })));
-    // Piscina can resolve before every thread it had has exited; close() means none is left.
-    await Promise.all(threads.map((thread) => thread.terminate()));
+    // close() means no thread is left. A thread that failed just before is out of its pool but may not have
+    // exited yet, and Piscina starts a replacement when it does, even after closing: wait for every thread
+    // started to exit, and destroy (terminate without replacing) what the pools hold, until neither is left.
+    while (this.#running.size > 0 || pools.some((pool) => pool.threads.length > 0)) {
+      await Promise.all(pools.map((pool) => pool.destroy()));
+      await Promise.all(this.#running.values());
+    }
+  }
+
+  /** Watches the pool's threads that are new: each is forgotten once it has exited. */
+  #watchThreads(pool: Piscina): void {
+    for (const thread of pool.threads) {
+      if (this.#running.has(thread)) continue;
+      // Not events.once: a thread that fails emits 'error' before 'exit', which would reject it.
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+      this.#running.set(
+        thread,
+        exited.then(() => void this.#running.delete(thread)),
+      );
+    }
   }
 
   /**
@@ -175,6 +194,8 @@ export class PiscinaExecutor implements TaskExecutor {
     // Piscina reports the grace running out, and a thread failing outside any task, as pool errors; the
     // affected tasks have failed already, and an unheard 'error' event would crash the process.
     pool.on('error', () => {});
+    // A thread is watched from when it is ready: only a ready thread's exit makes Piscina replace it.
+    pool.on('workerCreate', () => this.#watchThreads(pool));
     this.#host.serve(pool);
     return pool;
   }
