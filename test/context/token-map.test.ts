@@ -6,6 +6,27 @@ import { TokenMap, UNIT_LENGTH } from '../../src/context/compression/token-map.j
 import { exactTokenizer, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS } from '../../src/context/types.js';
 
+/** An edit of a draft: at `at` (modulo the text's length), `cut` characters replaced by `insert`. */
+interface DraftEdit {
+  at: number;
+  cut: number;
+  insert: string;
+}
+
+/** A draft of `text` with the edits applied in order of position, not yet built. */
+function draftWithEdits(text: string, edits: readonly DraftEdit[]): DraftBuilder {
+  const draft = new DraftBuilder(text);
+  let cursor = 0;
+  for (const { at, cut, insert } of [...edits].sort((a, b) => (a.at % text.length) - (b.at % text.length))) {
+    const start = Math.max(cursor, at % text.length);
+    draft.copy(cursor, start);
+    draft.insert(insert);
+    cursor = Math.min(text.length, start + cut);
+  }
+  draft.copy(cursor, text.length);
+  return draft;
+}
+
 describe('TokenMap', () => {
   it('adds its unit counts up to the exact count of real text, with units of any length', () => {
     for (const encoding of ENCODINGS) {
@@ -87,17 +108,7 @@ describe('TokenMap', () => {
         (source, edits, unitLength) => {
           const text = sources[source]!;
           const map = new TokenMap(text, exactTokenizer(), unitLength);
-          const draft = new DraftBuilder(text);
-          let cursor = 0;
-          for (const { at, cut, insert } of [...edits].sort(
-            (a, b) => (a.at % text.length) - (b.at % text.length),
-          )) {
-            const start = Math.max(cursor, at % text.length);
-            draft.copy(cursor, start);
-            draft.insert(insert);
-            cursor = Math.min(text.length, start + cut);
-          }
-          draft.copy(cursor, text.length);
+          const draft = draftWithEdits(text, edits);
           // A draft of a draft, as tidying makes: every other line of the first.
           const first = draft.build();
           const second = new DraftBuilder(first.text, first.origin);
@@ -150,17 +161,7 @@ describe('TokenMap', () => {
     fc.assert(
       fc.property(draftOf, ({ text, edits, tail, unitLength }) => {
         const map = new TokenMap(text, tokenizer, unitLength);
-        const draft = new DraftBuilder(text);
-        let cursor = 0;
-        for (const { at, cut, insert } of [...edits].sort(
-          (a, b) => (a.at % text.length) - (b.at % text.length),
-        )) {
-          const start = Math.max(cursor, at % text.length);
-          draft.copy(cursor, start);
-          draft.insert(insert);
-          cursor = Math.min(text.length, start + cut);
-        }
-        draft.copy(cursor, text.length);
+        const draft = draftWithEdits(text, edits);
         draft.insert(tail);
         const built = draft.build();
         return map.countDraft(built, tokenizer.countUncached) === tokenizer.countUncached(built.text);
