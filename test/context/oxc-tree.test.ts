@@ -1,52 +1,73 @@
 import { describe, expect, it } from 'vitest';
 import { treeSitterOutline } from '../../src/context/compression/code-outline.js';
 import { oxcOutline } from '../../src/context/compression/oxc-outline.js';
-import { OxcTree } from '../../src/context/compression/oxc-tree.js';
+import { loadOxcTrees, type OxcNode, type ReadOxcTree } from '../../src/context/compression/oxc-tree.js';
 
-const binding = (await import('oxc-parser/src-js/bindings' as string)) as {
-  parseSync(filename: string, source: string, options: object): { program: string };
-};
+const readTree = (await loadOxcTrees()) as ReadOxcTree;
+const typeOf = (node: OxcNode): string => node.constructor.name;
 
-const treeOf = (source: string): OxcTree => {
-  const { program } = binding.parseSync('source.ts', source, { lang: 'ts', astType: 'js' });
-  const tree = OxcTree.read(program);
-  if (tree === undefined) throw new Error('unreadable tree');
-  return tree;
-};
+/** Each visited node of the given types as its type and text, in the order visited. */
+function visited(source: string, types: string[]): string[] {
+  const seen: string[] = [];
+  const record = (node: OxcNode) => seen.push(`${typeOf(node)} ${source.slice(node.start, node.end)}`);
+  const result = readTree(source, 'ts', (tree) =>
+    tree.visit(Object.fromEntries(types.map((type) => [type, record]))),
+  );
+  expect(result).toBeUndefined();
+  return seen;
+}
 
-describe('oxc tree read from JSON', () => {
-  it('gives each node its type, span and parent, in document order', () => {
-    const source = 'const a = { m() { return 1; }, q };\n';
-    const tree = treeOf(source);
-    expect(tree.types.slice(0, 5)).toEqual([
-      'Program',
-      'VariableDeclaration',
-      'VariableDeclarator',
-      'Identifier',
-      'ObjectExpression',
-    ]);
-    const object = tree.types.indexOf('ObjectExpression');
-    expect(source.slice(tree.starts[object], tree.ends[object])).toBe('{ m() { return 1; }, q }');
-    const [method, shorthand] = tree.types.flatMap((type, node) => (type === 'Property' ? [node] : []));
-    expect(tree.parents[method!]).toBe(object);
-    expect(tree.after[object]).toBe(tree.size);
-    expect(tree.types[tree.child(method!, 'value')]).toBe('FunctionExpression');
-    expect(tree.child(method!, 'body')).toBe(-1);
-    expect(tree.scalar(method!, 'method')).toBe('true');
-    expect(tree.scalar(method!, 'kind')).toBe('"init"');
-    expect(tree.scalar(shorthand!, 'shorthand')).toBe('true');
-    expect(tree.scalar(method!, 'nothing')).toBeUndefined();
+describe('oxc tree read in place', () => {
+  it('is available here', () => {
+    expect(readTree).toBeTypeOf('function');
   });
 
-  it('is not misled by strings, templates and regular expressions that look like its JSON', () => {
-    const marker = '{"type":"Fake","start":1,"end":2}';
-    const source = `const s = '${marker}', t = \`${marker}\${1}\`, r = /"start":1,"end":2}/;\nfunction f() {}\n`;
-    const tree = treeOf(source);
-    expect(tree.types).not.toContain('Fake');
-    const fn = tree.types.indexOf('FunctionDeclaration');
-    expect(source.slice(tree.starts[fn], tree.ends[fn])).toBe('function f() {}');
-    const literal = tree.types.indexOf('Literal');
-    expect(tree.scalar(literal, 'value')?.startsWith('"')).toBe(true);
+  it('visits the nodes of the types asked for, in document order, with their spans', () => {
+    const source = 'const a = { m() { return 1; }, q };\nfunction f(x: number) { return () => x; }\n';
+    expect(visited(source, ['Function', 'ArrowFunctionExpression', 'ObjectProperty'])).toEqual([
+      'ObjectProperty m() { return 1; }',
+      'Function () { return 1; }',
+      'ObjectProperty q',
+      'Function function f(x: number) { return () => x; }',
+      'ArrowFunctionExpression () => x',
+    ]);
+  });
+
+  it('gives spans in UTF-16 units on text that is not ASCII', () => {
+    const source = "const s = '日本語 😀 ünïcödé';\nfunction after() { return '→'; }\n";
+    expect(visited(source, ['Function', 'StringLiteral'])).toEqual([
+      "StringLiteral '日本語 😀 ünïcödé'",
+      "Function function after() { return '→'; }",
+      "StringLiteral '→'",
+    ]);
+  });
+
+  it('gives comments, top-level statements and errors', () => {
+    const source = "'use client';\n// one\nimport a from 'a';\n/* two */ export const b = a;\n";
+    const read = readTree(source, 'ts', (tree) => ({
+      comments: Array.from(tree.comments, (node) => source.slice(node.start, node.end)),
+      statements: Array.from(tree.statements, typeOf),
+      hasErrors: tree.hasErrors,
+    }));
+    expect(read).toEqual({
+      comments: ['// one', '/* two */'],
+      // Directives are not statements.
+      statements: ['ImportDeclaration', 'ExportDeclaration'],
+      hasErrors: false,
+    });
+    expect(readTree('const = ;', 'ts', (tree) => tree.hasErrors)).toBe(true);
+  });
+
+  it('reads each parse afresh and lets no node outlive its callback', () => {
+    const first = 'function one() {}\n'.repeat(50);
+    const second = 'const two = 2;\n';
+    let kept: OxcNode | undefined;
+    readTree(first, 'jsx', (tree) => {
+      tree.visit({ Function: (node) => (kept ??= node) });
+    });
+    expect(visited(second, ['Function', 'VariableDeclarator'])).toEqual(['VariableDeclarator two = 2']);
+    expect(() => kept?.start).toThrow();
+    expect(visited(first, ['Function'])).toHaveLength(50);
   });
 
   it('reads JSX, whose text may hold quotes, braces and what looks like its JSON', async () => {
@@ -65,12 +86,6 @@ const Other = () => <>{\`${pad}\${1}\`}</>;
       expect(fromOxc?.bodies).toHaveLength(2);
       expect({ ...fromOxc }).toEqual(await treeSitterOutline(source, language));
     }
-  });
-
-  it('refuses JSON of another form', () => {
-    expect(OxcTree.read('{"node":{"type":"Program","body":[]}}')).toBeUndefined();
-    expect(OxcTree.read('{"node":{"type":"Program","start":0,"end":0}},"start":0,"end":0}')).toBeUndefined();
-    expect(OxcTree.read('{}')).toBeUndefined();
   });
 
   it('outlines every construct as tree-sitter does', async () => {

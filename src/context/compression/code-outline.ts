@@ -14,7 +14,6 @@ import {
   ALWAYS_KEPT,
   type CodeOutline,
   isDroppableStatement,
-  lazyOutline,
   MIN_FOLDED_VALUE,
   outlineOf,
   placeholderOf,
@@ -205,12 +204,13 @@ function joined(head: CodeOutline, tail: CodeOutline, offset: number): CodeOutli
     start: span.start + offset,
     end: span.end + offset,
   });
-  return lazyOutline([...head.comments, ...tail.comments.map(shift)], () => ({
+  return {
+    comments: [...head.comments, ...tail.comments.map(shift)],
     bodies: [...head.bodies, ...tail.bodies.map((body) => ({ ...shift(body), owner: shift(body.owner) }))],
     literals: [...head.literals, ...tail.literals.map(shift)],
     types: [...head.types, ...tail.types.map(shift)],
     droppable: [...head.droppable, ...tail.droppable.map(shift)],
-  }));
+  };
 }
 
 /** The outline of a file from oxc on its head (up to its last top-level declaration) and tree-sitter on the rest. */

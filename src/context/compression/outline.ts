@@ -110,9 +110,6 @@ function outermost<T extends Span>(spans: T[]): T[] {
   return kept;
 }
 
-/** What a parser finds in a source file besides its comments. */
-export type CodeStructure = Omit<CodeOutline, 'comments'>;
-
 const byStart = (a: Span, b: Span): number => a.start - b.start;
 
 /**
@@ -120,47 +117,12 @@ const byStart = (a: Span, b: Span): number => a.start - b.start;
  *
  * @param found - The stretches found, in any order.
  */
-export function structureOf(found: CodeStructure): CodeStructure {
+export function outlineOf(found: CodeOutline): CodeOutline {
   return {
+    comments: found.comments.sort(byStart),
     bodies: found.bodies.sort(byStart),
     literals: outermost(found.literals),
     types: outermost(found.types),
     droppable: found.droppable.sort(byStart),
   };
-}
-
-/**
- * An outline from what a parser found, in order (see {@link structureOf}).
- *
- * @param found - The stretches found, in any order.
- */
-export function outlineOf(found: CodeOutline): CodeOutline {
-  return { comments: found.comments.sort(byStart), ...structureOf(found) };
-}
-
-/**
- * An outline whose comments are known and whose structure is found only when first read: stripping comments
- * is compression's first step and often enough, and then finding the rest would be wasted.
- *
- * @param comments - The comments, in order.
- * @param find - Finds the structure, in order; called at most once.
- */
-export function lazyOutline(comments: Span[], find: () => CodeStructure): CodeOutline {
-  let found: CodeStructure | undefined;
-  const part = <K extends keyof CodeStructure>(key: K): PropertyDescriptor => ({
-    enumerable: true,
-    get: () => {
-      found ??= find();
-      return found[key];
-    },
-  });
-  return Object.defineProperties(
-    { comments },
-    {
-      bodies: part('bodies'),
-      literals: part('literals'),
-      types: part('types'),
-      droppable: part('droppable'),
-    },
-  ) as CodeOutline;
 }

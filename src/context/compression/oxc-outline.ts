@@ -1,60 +1,34 @@
 /**
  * Outlines JavaScript and TypeScript with oxc's native parser, several times faster than tree-sitter's WASM
- * grammars. Its ESTree is read from the JSON text without building it (see {@link OxcTree}) and walked once,
- * its node types translated to the tree-sitter names the outline's rules use, so that both parsers outline
- * alike.
+ * grammars. Its tree is read in place (see {@link loadOxcTrees}) in one walk that makes objects only of the
+ * nodes it visits; node types are translated to the tree-sitter names the outline's rules use, so that both
+ * parsers outline alike.
  *
  * @module
  */
-import type { ParserOptions } from 'oxc-parser';
 import type { CodeLanguage } from './field-kind.js';
 import {
   type CodeOutline,
-  type CodeStructure,
   isDroppableStatement,
-  lazyOutline,
   MIN_FOLDED_VALUE,
+  outlineOf,
   placeholderOf,
   type Span,
-  structureOf,
 } from './outline.js';
-import { OxcTree } from './oxc-tree.js';
+import { loadOxcTrees, type OxcLanguage, type OxcNode, type OxcTree, type OxcVisitor } from './oxc-tree.js';
 
-/** What the outline reads of oxc's native binding's result: the tree as JSON text, comments and errors. */
-interface OxcParse {
-  readonly program: string;
-  readonly comments: readonly Span[];
-  readonly errors: readonly unknown[];
-}
-
-type ParseSync = (filename: string, source: string, options: ParserOptions) => OxcParse;
-
-// The binding's module, exported by the package: its `program` is JSON text, which the package's own
-// `parseSync` would turn into objects.
-const BINDING = 'oxc-parser/src-js/bindings';
-
-let loaded: Promise<ParseSync | undefined> | undefined;
-
-/** oxc's parser, loaded on first use; undefined where its native binary is missing (tree-sitter then does all). */
-function loadOxc(): Promise<ParseSync | undefined> {
-  loaded ??= import(BINDING).then(
-    ({ parseSync }: { parseSync: ParseSync }) => parseSync,
-    () => undefined,
-  );
-  return loaded;
-}
-
-const LANGUAGES: Partial<Record<CodeLanguage, 'ts' | 'tsx' | 'jsx'>> = {
+const LANGUAGES: Partial<Record<CodeLanguage, OxcLanguage>> = {
   typescript: 'ts',
   tsx: 'tsx',
   // Like tree-sitter's JavaScript grammar, take JSX in any JavaScript.
   javascript: 'jsx',
 };
 
-// ESTree node types under the tree-sitter names of the outline's rules; the rest need no name.
+// oxc's node types under the tree-sitter names of the outline's rules; the rest need no name.
 const TREE_SITTER_NAMES: Record<string, string> = {
   ObjectExpression: 'object',
   ArrayExpression: 'array',
+  StringLiteral: 'string',
   TemplateLiteral: 'template_string',
   TSTypeLiteral: 'object_type',
   TSMappedType: 'object_type',
@@ -65,107 +39,108 @@ const TREE_SITTER_NAMES: Record<string, string> = {
   ExportNamedDeclaration: 'export_statement',
   ExportDefaultDeclaration: 'export_statement',
   ExportAllDeclaration: 'export_statement',
+  ExportDeclaration: 'export_statement',
+  ExportFromDeclaration: 'export_statement',
   TSExportAssignment: 'export_statement',
   TSNamespaceExportDeclaration: 'export_statement',
   TSInterfaceDeclaration: 'interface_declaration',
   TSTypeAliasDeclaration: 'type_alias_declaration',
   TSEnumDeclaration: 'enum_declaration',
-  TSModuleDeclaration: 'module',
+  TSNamespaceDeclaration: 'module',
+  TSExternalModuleDeclaration: 'module',
+  TSGlobalDeclaration: 'module',
 };
 
-function nameOf(tree: OxcTree, node: number): string {
-  const type = tree.types[node]!;
-  if (type === 'Literal') return tree.scalar(node, 'value')?.startsWith('"') ? 'string' : 'literal';
-  return TREE_SITTER_NAMES[type] ?? type;
-}
+/** A node's type: oxc names each node's class after its Rust type. */
+const typeOf = (node: OxcNode): string => node.constructor.name;
 
-const AMBIENT_KINDS = new Set([
-  'VariableDeclaration',
-  'FunctionDeclaration',
-  'TSDeclareFunction',
-  'ClassDeclaration',
-]);
+const nameOf = (node: OxcNode): string => TREE_SITTER_NAMES[typeOf(node)] ?? typeOf(node);
+
+// Statements that may be ambient (`declare …`); the tree keeps no such flag on all of them.
+const AMBIENT_KINDS = new Set(['VariableDeclaration', 'Function', 'Class']);
 const AMBIENT = /^declare\s/;
 
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
-const METHODS = new Set(['MethodDefinition', 'TSAbstractMethodDefinition']);
-
-/** The function a node is or defines (a method defines its value), if any; else -1. */
-function functionOf(tree: OxcTree, node: number): number {
-  const type = tree.types[node]!;
-  if (FUNCTIONS.has(type)) return node;
-  if (METHODS.has(type)) return tree.child(node, 'value');
-  if (type !== 'Property') return -1;
-  // A property defines a function if it is a method or accessor, whose value is always a function expression;
-  // its flags are read only then.
-  const value = tree.child(node, 'value');
-  const method =
-    value >= 0 &&
-    tree.types[value] === 'FunctionExpression' &&
-    (tree.scalar(node, 'method') === 'true' || tree.scalar(node, 'kind') !== '"init"');
-  return method ? value : -1;
+// What the outline reads of the nodes it visits.
+interface FunctionNode extends OxcNode {
+  readonly body: OxcNode | null;
+}
+interface MethodNode extends OxcNode {
+  readonly value: FunctionNode;
+}
+interface PropertyNode extends OxcNode {
+  readonly kind: 'init' | 'get' | 'set';
+  readonly method: boolean;
+  readonly shorthand: boolean;
+  readonly value: OxcNode;
+}
+interface DeclaratorNode extends OxcNode {
+  readonly init: OxcNode | null;
+}
+interface FieldNode extends OxcNode {
+  readonly value: OxcNode | null;
+}
+interface BodyDeclarationNode extends OxcNode {
+  readonly body: OxcNode;
+}
+interface TypeAliasNode extends OxcNode {
+  readonly typeAnnotation: OxcNode;
 }
 
-/** The value a node holds, as tree-sitter's value holders do: declarators, class fields, object properties. */
-function heldValue(tree: OxcTree, node: number): number {
-  const type = tree.types[node]!;
-  if (type === 'VariableDeclarator') return tree.child(node, 'init');
-  if (type === 'PropertyDefinition') return tree.child(node, 'value');
-  // An object pattern's properties are bindings, not values.
-  const pair =
-    type === 'Property' &&
-    tree.types[tree.parents[node]!] === 'ObjectExpression' &&
-    tree.scalar(node, 'shorthand') !== 'true';
-  return pair ? tree.child(node, 'value') : -1;
-}
+const isLarge = (node: OxcNode | null): node is OxcNode =>
+  node !== null && node.end - node.start >= MIN_FOLDED_VALUE;
 
-/** The definition a type declaration holds: an interface's or enum's body, a type alias's type; else -1. */
-function definedType(tree: OxcTree, node: number): number {
-  const type = tree.types[node]!;
-  if (type === 'TSInterfaceDeclaration' || type === 'TSEnumDeclaration') return tree.child(node, 'body');
-  return type === 'TSTypeAliasDeclaration' ? tree.child(node, 'typeAnnotation') : -1;
-}
+const spanOf = ({ start, end }: OxcNode): Span => ({ start, end });
 
-const isLarge = (tree: OxcTree, node: number): boolean =>
-  node >= 0 && tree.ends[node]! - tree.starts[node]! >= MIN_FOLDED_VALUE;
+const FUNCTIONS = new Set(['Function', 'ArrowFunctionExpression']);
 
-const spanOf = (tree: OxcTree, node: number): Span => ({ start: tree.starts[node]!, end: tree.ends[node]! });
-
-/** Walks the tree in document order, skipping functions whose bodies fold. */
-function walk(tree: OxcTree, found: CodeStructure): void {
-  for (let node = 0; node < tree.size; ) {
-    const fn = functionOf(tree, node);
-    const body = fn < 0 ? -1 : tree.child(fn, 'body');
-    if (isLarge(tree, body)) {
-      const placeholder = tree.types[body] === 'BlockStatement' ? '{ … }' : '…';
-      found.bodies.push({ ...spanOf(tree, body), owner: spanOf(tree, node), placeholder });
-      node = tree.after[node]!;
-      continue;
-    }
-    const value = heldValue(tree, node);
+/** Finds the foldable bodies, values and types, skipping what lies inside a folded body. */
+function findFoldable(tree: OxcTree, found: CodeOutline): void {
+  // The end of the last function whose body folds: nodes before it lie inside.
+  let foldedUntil = -1;
+  const inFolded = (node: OxcNode): boolean => node.start < foldedUntil;
+  const foldBody = (owner: OxcNode, fn: FunctionNode): void => {
+    const { body } = fn;
+    if (inFolded(owner) || !isLarge(body)) return;
+    const placeholder = typeOf(body) === 'FunctionBody' ? '{ … }' : '…';
+    found.bodies.push({ ...spanOf(body), owner: spanOf(owner), placeholder });
+    foldedUntil = owner.end;
+  };
+  const foldValue = (holder: OxcNode, value: OxcNode | null): void => {
     // Functions keep their signatures: their bodies are folded instead.
-    if (isLarge(tree, value) && !FUNCTIONS.has(tree.types[value]!)) {
-      found.literals.push({ ...spanOf(tree, value), placeholder: placeholderOf(nameOf(tree, value)) });
-    }
-    const definition = definedType(tree, node);
-    if (isLarge(tree, definition)) {
-      found.types.push({ ...spanOf(tree, definition), placeholder: placeholderOf(nameOf(tree, definition)) });
-    }
-    node++;
-  }
+    if (inFolded(holder) || !isLarge(value) || FUNCTIONS.has(typeOf(value))) return;
+    found.literals.push({ ...spanOf(value), placeholder: placeholderOf(nameOf(value)) });
+  };
+  const foldType = (declaration: OxcNode, definition: OxcNode): void => {
+    if (inFolded(declaration) || !isLarge(definition)) return;
+    found.types.push({ ...spanOf(definition), placeholder: placeholderOf(nameOf(definition)) });
+  };
+  const visitor: Record<string, (node: never) => void> = {
+    Function: (fn: FunctionNode) => foldBody(fn, fn),
+    ArrowFunctionExpression: (fn: FunctionNode) => foldBody(fn, fn),
+    // A method's body folds with its name: the method is visited before its function.
+    MethodDefinition: (method: MethodNode) => foldBody(method, method.value),
+    ObjectProperty: (property: PropertyNode) => {
+      // A method's or accessor's value is always a function.
+      if (property.method || property.kind !== 'init') foldBody(property, property.value as FunctionNode);
+      else if (!property.shorthand) foldValue(property, property.value);
+    },
+    VariableDeclarator: (declarator: DeclaratorNode) => foldValue(declarator, declarator.init),
+    PropertyDefinition: (field: FieldNode) => foldValue(field, field.value),
+    TSInterfaceDeclaration: (declaration: BodyDeclarationNode) => foldType(declaration, declaration.body),
+    TSEnumDeclaration: (declaration: BodyDeclarationNode) => foldType(declaration, declaration.body),
+    TSTypeAliasDeclaration: (alias: TypeAliasNode) => foldType(alias, alias.typeAnnotation),
+  };
+  tree.visit(visitor as OxcVisitor);
 }
 
 /** Adds the program's top-level statements that may be dropped. */
-function findDroppable(tree: OxcTree, source: string, found: CodeStructure): void {
-  for (let statement = 1; statement < tree.size; statement = tree.after[statement]!) {
-    const type = tree.types[statement]!;
-    // oxc gives a hashbang line as the program's own property; tree-sitter keeps it as a statement.
-    if (type === 'Hashbang') continue;
-    const { start, end } = spanOf(tree, statement);
+function findDroppable(tree: OxcTree, source: string, found: CodeOutline): void {
+  for (const statement of tree.statements) {
+    const { start, end } = statement;
     const text = source.slice(start, end);
-    // That form has no `declare` flag: an ambient declaration says so at its start.
-    const ambient = AMBIENT_KINDS.has(type) && AMBIENT.test(text);
-    if (isDroppableStatement(ambient ? 'ambient_declaration' : nameOf(tree, statement), text)) {
+    // Not every such statement has a `declare` flag: an ambient declaration says so at its start.
+    const ambient = AMBIENT_KINDS.has(typeOf(statement)) && AMBIENT.test(text);
+    if (isDroppableStatement(ambient ? 'ambient_declaration' : nameOf(statement), text)) {
       found.droppable.push({ start, end });
     }
   }
@@ -181,25 +156,19 @@ function findDroppable(tree: OxcTree, source: string, found: CodeStructure): voi
  */
 export async function oxcOutline(source: string, language: CodeLanguage): Promise<CodeOutline | undefined> {
   const lang = LANGUAGES[language];
-  const parseSync = lang === undefined ? undefined : await loadOxc();
-  if (parseSync === undefined) return undefined;
-  // The JavaScript form of the tree leaves out type annotations, a third of the JSON to read; TypeScript's
-  // own declarations stay.
-  const result = parseSync(`source.${lang}`, source, { lang, sourceType: 'unambiguous', astType: 'js' });
-  if (result.errors.length > 0) return undefined;
-  // oxc lists a hashbang line among the comments; tree-sitter keeps it as a statement.
-  const hashbang = source.startsWith('#!') ? 0 : -1;
-  const comments = result.comments
-    .filter(({ start }) => start !== hashbang)
-    .map(({ start, end }) => ({ start, end }));
-  // The tree is read only if compression gets past stripping comments.
-  return lazyOutline(comments, () => {
-    const tree = OxcTree.read(result.program);
-    // Only another release of oxc could write another form: fail loudly rather than outline wrongly.
-    if (tree === undefined) throw new Error("oxc-parser's JSON tree is not in the form OxcTree reads");
-    const found: CodeStructure = { bodies: [], literals: [], types: [], droppable: [] };
-    walk(tree, found);
+  const readTree = lang === undefined ? undefined : await loadOxcTrees();
+  if (lang === undefined || readTree === undefined) return undefined;
+  return readTree(source, lang, (tree) => {
+    if (tree.hasErrors) return undefined;
+    const found: CodeOutline = {
+      comments: Array.from(tree.comments, spanOf),
+      bodies: [],
+      literals: [],
+      types: [],
+      droppable: [],
+    };
+    findFoldable(tree, found);
     findDroppable(tree, source, found);
-    return structureOf(found);
+    return outlineOf(found);
   });
 }
