@@ -50,11 +50,12 @@ export class PieceCounter {
 
   /** The exact number of tokens in `text`. */
   count(text: string): number {
-    const splitter = this.splitter;
-    splitter.lastIndex = 0;
+    this.splitter.lastIndex = 0;
     let total = 0;
-    for (let piece = splitter.exec(text); piece !== null; piece = splitter.exec(text)) {
-      total += this.tokensOf(piece[0]);
+    for (let start = 0; start < text.length; ) {
+      const end = this.pieceEnd(text, start);
+      total += this.tokensOf(text.slice(start, end));
+      start = end;
     }
     return total;
   }
@@ -65,15 +66,23 @@ export class PieceCounter {
    * @returns The text's tokens.
    */
   countAtSafeCuts(text: string, visit: SafeCutVisitor): number {
-    const splitter = this.splitter;
-    splitter.lastIndex = 0;
+    this.splitter.lastIndex = 0;
     let total = 0;
-    for (let piece = splitter.exec(text); piece !== null; piece = splitter.exec(text)) {
-      const start = piece.index;
+    for (let start = 0; start < text.length; ) {
       if (start > 0 && isSafeCut(text, start)) visit(start, total);
-      total += this.tokensOf(piece[0]);
+      const end = this.pieceEnd(text, start);
+      total += this.tokensOf(text.slice(start, end));
+      start = end;
     }
     return total;
+  }
+
+  /** Where the piece that starts at `start`, the splitter's position, ends; the splitter moves there. */
+  private pieceEnd(text: string, start: number): number {
+    // The pre-tokenizer matches every character, so pieces follow one another with no gap.
+    if (!this.splitter.test(text))
+      throw new Error(`${this.encoding}'s pre-tokenizer matched nothing at ${start}`);
+    return this.splitter.lastIndex;
   }
 
   private tokensOf(piece: string): number {
