@@ -414,12 +414,17 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
       const limit = limits[kind];
       if (limit !== undefined) setSlotLimit(this.#slots, kind, limit);
     }
+    // The executor holds back what was handed ahead, so the scheduler's limit holds on the threads too.
+    if (limits.cpu !== undefined) this.#executor?.limitCpu?.(limits.cpu);
     for (const run of this.#activeRuns) run.resume();
   }
 
   /** Workers start on first use, so a coordinator that only plans or validates costs nothing. */
   #executorForUse(): TaskExecutor {
-    this.#executor ??= createLocalExecutor(this.#options);
+    if (this.#executor === undefined) {
+      this.#executor = createLocalExecutor(this.#options);
+      this.#executor.limitCpu?.(this.#slots.limit[CPU_TASK]);
+    }
     return this.#executor;
   }
 }

@@ -36,9 +36,9 @@ export interface CoordinatorOptions {
    * waiting for the coordinator to hear of the finish and send another. They count as queued until a
    * thread takes them, and their timeout starts then; a task waiting to be retried goes behind them.
    * Workflows with dependencies never prefetch: a task whose dependencies just completed would wait
-   * behind them, whatever its critical path. Default: one per worker thread, where it applies (this
-   * process's own pool, a fixed `maxParallelAgents`, and CPU agents that all have the same isolation);
-   * elsewhere 0.
+   * behind them, whatever its critical path. Under `'auto'` the pool holds them back while the limit is
+   * below its threads. Default: one per worker thread, where it applies (this process's own pool, CPU
+   * agents that all have the same isolation, and with `'auto'` only worker threads); elsewhere 0.
    */
   prefetch?: number;
   /** Agents by type name. */
@@ -230,13 +230,15 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
       "'auto' follows this machine's load, but the executor's capacity follows its workers: give a number, or the executor a fixed capacity";
     throw new ValidationError([{ field: 'maxParallelAgents', message }], 'coordinator options');
   }
-  const prefetchBlocker = autoParallelism
-    ? "'auto' changes how many tasks run at once, and tasks already handed to the pool would overrun a lowered limit"
-    : executor !== undefined
+  const cpuIsolation = cpuIsolationOf(agents, options.isolation ?? 'thread');
+  const prefetchBlocker =
+    executor !== undefined
       ? 'tasks go to the given executor, which does its own queueing'
-      : mixedIsolation(agents, options.isolation ?? 'thread')
+      : cpuIsolation === 'mixed'
         ? 'CPU agents run in both threads and processes, whose pools would each start a task handed ahead'
-        : undefined;
+        : autoParallelism && cpuIsolation === 'process'
+          ? "'auto' may lower the limit below the worker processes, which would start tasks handed ahead on any idle one"
+          : undefined;
   if (prefetchBlocker !== undefined && prefetch !== undefined && prefetch > 0) {
     throw new ValidationError(
       [{ field: 'prefetch', message: `must be 0 here: ${prefetchBlocker}` }],
@@ -273,12 +275,15 @@ export function resolveOptions(options: CoordinatorOptions = {}): ResolvedOption
   };
 }
 
-/** Whether CPU agents run in both worker threads and worker processes. */
-function mixedIsolation(agents: Record<string, AgentSpec>, defaultIsolation: AgentIsolation): boolean {
+/** Where CPU agents run: worker threads, worker processes, or both (`'mixed'`). */
+function cpuIsolationOf(
+  agents: Record<string, AgentSpec>,
+  defaultIsolation: AgentIsolation,
+): AgentIsolation | 'mixed' {
   const isolations = new Set(
     Object.values(agents)
       .filter((spec) => spec.kind !== 'io')
       .map((spec) => spec.isolation ?? defaultIsolation),
   );
-  return isolations.size > 1;
+  return isolations.size > 1 ? 'mixed' : ([...isolations][0] ?? defaultIsolation);
 }

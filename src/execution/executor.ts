@@ -94,6 +94,12 @@ export interface TaskExecutor {
     batch: readonly Invocation[],
     hooks: BatchHooks,
   ): Promise<PromiseSettledResult<InvocationOutcome>[]>;
+  /**
+   * Optional: from now on runs at most `limit` CPU attempts at once, holding the rest in its queue until one
+   * finishes, even on idle threads. With it, the coordinator may hand attempts ahead while `'auto'` moves
+   * its limit below the threads; without it, attempts handed over start on any idle thread.
+   */
+  limitCpu?(limit: number): void;
   /** Stops every worker; pending attempts reject. */
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ export class IsolationRouter implements TaskExecutor {
   readonly threads: number;
   readonly #options: IsolationRouterOptions;
   readonly #started = new Map<AgentIsolation, TaskExecutor>();
+  #cpuLimit: number | undefined;
 
   constructor(options: IsolationRouterOptions) {
     this.#options = options;
@@ -48,11 +49,18 @@ export class IsolationRouter implements TaskExecutor {
     );
   }
 
+  /** Passed on to each executor that takes a limit, now and when it starts; worker processes take none. */
+  limitCpu(limit: number): void {
+    this.#cpuLimit = limit;
+    for (const executor of this.#started.values()) executor.limitCpu?.(limit);
+  }
+
   #executorFor(invocation: Invocation): TaskExecutor {
     const isolation = invocation.agent.isolation ?? this.#options.defaultIsolation;
     let executor = this.#started.get(isolation);
     if (!executor) {
       executor = this.#options.executors[isolation]();
+      if (this.#cpuLimit !== undefined) executor.limitCpu?.(this.#cpuLimit);
       this.#started.set(isolation, executor);
     }
     return executor;

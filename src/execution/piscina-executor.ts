@@ -51,11 +51,22 @@ export class PiscinaExecutor implements TaskExecutor {
   readonly #options: PiscinaExecutorOptions;
   /** Every thread the pools have started and that has not exited yet, with its exit. */
   readonly #running = new Map<Worker, Promise<void>>();
+  /** CPU attempts run at once at most: the threads, unless {@link limitCpu} says fewer. */
+  #cpuLimit: number;
 
   constructor(options: PiscinaExecutorOptions) {
     this.#options = options;
     this.threads = options.threads;
+    this.#cpuLimit = options.threads;
     this.#cpuPool = this.#createPool(options.threads, 1);
+  }
+
+  /**
+   * The balancer holds attempts back from idle threads while `limit` run. A raised limit lets a waiting
+   * attempt start when Piscina next hands out work: on the next attempt given or finished.
+   */
+  limitCpu(limit: number): void {
+    this.#cpuLimit = limit;
   }
 
   execute(invocation: Invocation, hooks: InvocationHooks): Promise<InvocationOutcome> {
@@ -155,11 +166,18 @@ export class PiscinaExecutor implements TaskExecutor {
   }
 
   /**
-   * Piscina's least-busy choice for one task per thread, which also tells the task's call that it starts:
-   * a task queued in the pool leaves the queue here, as a thread frees up, with no message from the thread.
+   * Piscina's least-busy choice for one task per thread, within the CPU limit, which also tells the task's
+   * call that it starts: a task queued in the pool leaves the queue here, as a thread frees up, with no
+   * message from the thread.
    */
   readonly #firstFreeThread: LoadBalancer = (task, workers) => {
-    const free = workers.find((worker) => worker.currentUsage === 0) ?? null;
+    let free: (typeof workers)[number] | null = null;
+    let busy = 0;
+    for (const worker of workers) {
+      if (worker.currentUsage > 0) busy++;
+      else free ??= worker;
+    }
+    if (busy >= this.#cpuLimit) free = null;
     const tag = task[queueOptionsSymbol] as PoolTaskTag[typeof queueOptionsSymbol] | null;
     if (free !== null && tag !== null) {
       this.#host.started(tag.call, free.id, tag.queued);

@@ -75,12 +75,20 @@ describe("maxParallelAgents: 'auto'", () => {
     const initialLimit = subject.getStatus().parallelismLimit;
     const changes: ParallelismChangedEvent[] = [];
     subject.on('parallelismChanged', (event) => changes.push(event));
+    // Tasks are handed to the pool ahead of a free thread; the pool starts one only below the limit.
+    const overruns: string[] = [];
+    subject.on('taskStarted', ({ taskId }) => {
+      const { busyAgents, parallelismLimit } = subject.getStatus();
+      if (busyAgents > parallelismLimit)
+        overruns.push(`${taskId}: ${busyAgents} running, limit ${parallelismLimit}`);
+    });
     for (let core = 0; core < availableParallelism(); core++) startCpuHog();
 
     const results = await subject.executeWorkflow(burnTasks(24, 4e6));
 
     expect(results.every((result) => result.status === 'completed')).toBe(true);
     if (initialLimit > 1) expect(changes[0]).toMatchObject({ action: 'back-off', limit: 1 });
+    expect(overruns).toEqual([]);
     // Whether the back-off stays depends on how the kernel shares the CPU; each undo must follow a back-off.
     changes.forEach((change, index) => {
       if (change.action === 'undo-back-off') {

@@ -133,9 +133,12 @@ describe('prefetch: independent CPU tasks handed to the pool ahead of a free thr
     };
     expect(problems({ prefetch: -1 })).toEqual(['prefetch: expected a whole number of at least 0, got -1']);
     expect(problems({ prefetch: 1.5 })).toEqual(['prefetch: expected a whole number of at least 0, got 1.5']);
-    expect(problems({ maxParallelAgents: 'auto', prefetch: 2 })[0]).toMatch(
-      /^prefetch: must be 0 here: 'auto'/,
+    // 'auto' lowers the limit below the threads, whose pool then holds tasks back; worker processes cannot.
+    expect(problems({ maxParallelAgents: 'auto', prefetch: 2 })).toEqual([]);
+    expect(problems({ maxParallelAgents: 'auto', prefetch: 2, isolation: 'process' })[0]).toMatch(
+      /^prefetch: must be 0 here: 'auto' may lower the limit below the worker processes/,
     );
+    expect(problems({ maxParallelAgents: 3, prefetch: 2, isolation: 'process' })).toEqual([]);
     expect(
       problems({
         prefetch: 1,
