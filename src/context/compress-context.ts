@@ -134,12 +134,16 @@ export async function compressContext(
   const result: Record<string, unknown> = {};
   const strategies: Record<string, string[]> = {};
   let keptTokens = 0;
+  // Room a compressed field left unused (folds come in whole functions): the next field may use it.
+  let unused = 0;
   for (const field of fields) {
-    const allowance = field.map === undefined ? field.tokens : allowances[compressible.indexOf(field)]!;
+    const allowance =
+      field.map === undefined ? field.tokens : allowances[compressible.indexOf(field)]! + unused;
     if (field.map === undefined || allowance >= field.tokens) {
       result[field.key] = field.value;
       strategies[field.key] = ['keep'];
       keptTokens += field.tokens;
+      if (field.map !== undefined) unused = allowance - field.tokens;
       continue;
     }
     const compressed = await compressField(field.key, {
@@ -152,6 +156,7 @@ export async function compressContext(
     result[field.key] = compressed.text;
     strategies[field.key] = compressed.strategies;
     keptTokens += compressed.tokens;
+    unused = allowance - compressed.tokens;
   }
   return {
     context: result,

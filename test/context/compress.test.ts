@@ -79,6 +79,21 @@ describe('compressContext', () => {
     }
   });
 
+  it('passes the room a field leaves unused on to the next, so a context of many files uses its budget', async () => {
+    // Folding code goes by whole functions, so each file tends to end below its share.
+    const context = Object.fromEntries(code.map(({ path, text }) => [path, text]));
+    const fixed = code
+      .map(({ text }) => countTokens(text))
+      .filter((tokens) => tokens <= SHORT_FIELD_TOKENS)
+      .reduce((sum, tokens) => sum + tokens, 0);
+    for (const ratio of [0.5, 0.25]) {
+      const result = await compressContext(context, { ratio });
+      const budget = fixed + Math.floor(ratio * (result.originalTokens - fixed));
+      expect(result.keptTokens).toBeLessThanOrEqual(budget);
+      expect(result.keptTokens).toBeGreaterThan(0.97 * budget);
+    }
+  });
+
   it('keeps everything at ratio 1 and counts an empty context as ratio 1', async () => {
     const context = { readme: prose[1]!.text, note: 'short' };
     const whole = await compressContext(context, { ratio: 1 });
