@@ -326,10 +326,11 @@ export function contextBenchTables(report: ContextBenchReport): BenchTable[] {
         fixed(row.libraryMs, 0),
       ]),
       notes: [
-        'Medians over rounds in which the backends take turns. ms: lingflow counting the text once with its',
-        'caches cleared: it splits text into pre-tokenizer pieces and has the library count each distinct piece',
-        'once, remembering it. "pieces remembered": counting the same text again that way. "library alone": the',
-        'library counting it by itself.',
+        'Medians over rounds in which the backends take turns.',
+        'ms: lingflow counting the text once with its caches cleared. It splits text into pre-tokenizer ' +
+          'pieces and has the library count each distinct piece once, remembering it.',
+        '"pieces remembered": lingflow counting the same text again. "library alone": the library counting ' +
+          'it by itself.',
       ],
     },
     {
@@ -353,12 +354,13 @@ export function contextBenchTables(report: ContextBenchReport): BenchTable[] {
         fixed(row.achievedRatio, 3),
       ]),
       notes: [
-        'Goal: compressing costs at most about 2× tokenising once. Each round counts one fresh context with',
-        'lingflow (tokenise ms), another with the default library alone (library ms) and compresses a third;',
-        'cost ratio is compress over tokenise within a round, vs library compress over library: median',
-        '(min–max) over the rounds; times are medians. Compressing counts the text once, noting the count at',
-        'every safe cut, counts afresh only what its drafts change, and for code adds a parse (oxc; tree-sitter',
-        'where oxc cannot parse the file).',
+        'Goal: compressing costs at most about 2× tokenising once.',
+        'Each round counts one fresh context with lingflow (tokenise ms), another with the default library ' +
+          'alone (library ms), and compresses a third. "cost ratio" is compress ÷ tokenise within a round, ' +
+          '"vs library" compress ÷ library: median (min–max) over the rounds. Times are medians.',
+        'Compressing counts the text once, noting the count at every safe cut, and counts afresh only what ' +
+          'its drafts change; code adds a parse (oxc, its tree read in place; tree-sitter where oxc cannot ' +
+          'parse the file).',
       ],
     },
     {
