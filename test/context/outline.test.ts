@@ -50,6 +50,21 @@ describe('code outline', () => {
     }
   });
 
+  it('parses declaration files with oxc, where declarations may have no value', async () => {
+    const pad = 'x'.repeat(60);
+    const declarations = `/** The version. */
+export declare const version: string;
+export const defaults: { name: string; size: number; flags: string[]; more: { deep: boolean } };
+export function encode(text: string, options?: { allowedSpecial?: Set<string>; ${pad}?: number }): number[];
+export interface Options { name: string; size: number; flags: string[]; more: { deep: boolean; x: 1 } }
+`;
+    const outline = await oxcOutline(declarations, 'typescript');
+    expect(outline).toBeDefined();
+    expect({ ...outline }).toEqual(await treeSitterOutline(declarations, 'typescript'));
+    expect(outline!.comments).toHaveLength(1);
+    expect(outline!.types).toHaveLength(1);
+  });
+
   it('parses with oxc on worker threads too', async () => {
     const module = new URL('../../dist/src/context/compression/oxc-outline.js', import.meta.url).href;
     const script = `

@@ -146,8 +146,25 @@ function findDroppable(tree: OxcTree, source: string, found: CodeOutline): void 
   }
 }
 
+/** The outline of a parse, or undefined if it had errors. */
+function outlineOfTree(tree: OxcTree, source: string): CodeOutline | undefined {
+  if (tree.hasErrors) return undefined;
+  const found: CodeOutline = {
+    comments: Array.from(tree.comments, spanOf),
+    bodies: [],
+    literals: [],
+    types: [],
+    droppable: [],
+  };
+  findFoldable(tree, found);
+  findDroppable(tree, source, found);
+  return outlineOf(found);
+}
+
 /**
- * Outlines JavaScript or TypeScript with oxc.
+ * Outlines JavaScript or TypeScript with oxc. TypeScript that does not parse is tried again as a declaration
+ * file, where a declaration may have no value (`export const x: T;`): parsing costs a few milliseconds per
+ * megabyte.
  *
  * @param source - The code.
  * @param language - Its language.
@@ -158,17 +175,7 @@ export async function oxcOutline(source: string, language: CodeLanguage): Promis
   const lang = LANGUAGES[language];
   const readTree = lang === undefined ? undefined : await loadOxcTrees();
   if (lang === undefined || readTree === undefined) return undefined;
-  return readTree(source, lang, (tree) => {
-    if (tree.hasErrors) return undefined;
-    const found: CodeOutline = {
-      comments: Array.from(tree.comments, spanOf),
-      bodies: [],
-      literals: [],
-      types: [],
-      droppable: [],
-    };
-    findFoldable(tree, found);
-    findDroppable(tree, source, found);
-    return outlineOf(found);
-  });
+  const outline = readTree(source, lang, (tree) => outlineOfTree(tree, source));
+  if (outline !== undefined || lang !== 'ts') return outline;
+  return readTree(source, 'dts', (tree) => outlineOfTree(tree, source));
 }

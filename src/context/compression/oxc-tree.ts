@@ -37,7 +37,7 @@ export interface OxcTree {
 }
 
 /** The languages oxc parses, as its `lang` option names them. */
-export type OxcLanguage = 'ts' | 'tsx' | 'jsx';
+export type OxcLanguage = 'ts' | 'tsx' | 'jsx' | 'dts';
 
 /**
  * Parses a source file and reads its tree.
