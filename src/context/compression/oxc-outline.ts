@@ -97,24 +97,23 @@ const FUNCTIONS = new Set(['Function', 'ArrowFunctionExpression']);
 function findFoldable(tree: OxcTree, found: CodeOutline): void {
   // The end of the last function whose body folds: nodes before it lie inside.
   let foldedUntil = -1;
-  const inFolded = (node: OxcNode): boolean => node.start < foldedUntil;
   const foldBody = (owner: OxcNode, fn: FunctionNode): void => {
     const { body } = fn;
-    if (inFolded(owner) || !isLarge(body)) return;
+    if (!isLarge(body)) return;
     const placeholder = typeOf(body) === 'FunctionBody' ? '{ … }' : '…';
     found.bodies.push({ ...spanOf(body), owner: spanOf(owner), placeholder });
     foldedUntil = owner.end;
   };
-  const foldValue = (holder: OxcNode, value: OxcNode | null): void => {
+  const foldValue = (value: OxcNode | null): void => {
     // Functions keep their signatures: their bodies are folded instead.
-    if (inFolded(holder) || !isLarge(value) || FUNCTIONS.has(typeOf(value))) return;
+    if (!isLarge(value) || FUNCTIONS.has(typeOf(value))) return;
     found.literals.push({ ...spanOf(value), placeholder: placeholderOf(nameOf(value)) });
   };
-  const foldType = (declaration: OxcNode, definition: OxcNode): void => {
-    if (inFolded(declaration) || !isLarge(definition)) return;
+  const foldType = (definition: OxcNode): void => {
+    if (!isLarge(definition)) return;
     found.types.push({ ...spanOf(definition), placeholder: placeholderOf(nameOf(definition)) });
   };
-  const visitor: Record<string, (node: never) => void> = {
+  const handlers: Record<string, (node: never) => void> = {
     Function: (fn: FunctionNode) => foldBody(fn, fn),
     ArrowFunctionExpression: (fn: FunctionNode) => foldBody(fn, fn),
     // A method's body folds with its name: the method is visited before its function.
@@ -122,15 +121,25 @@ function findFoldable(tree: OxcTree, found: CodeOutline): void {
     ObjectProperty: (property: PropertyNode) => {
       // A method's or accessor's value is always a function.
       if (property.method || property.kind !== 'init') foldBody(property, property.value as FunctionNode);
-      else if (!property.shorthand) foldValue(property, property.value);
+      else if (!property.shorthand) foldValue(property.value);
     },
-    VariableDeclarator: (declarator: DeclaratorNode) => foldValue(declarator, declarator.init),
-    PropertyDefinition: (field: FieldNode) => foldValue(field, field.value),
-    TSInterfaceDeclaration: (declaration: BodyDeclarationNode) => foldType(declaration, declaration.body),
-    TSEnumDeclaration: (declaration: BodyDeclarationNode) => foldType(declaration, declaration.body),
-    TSTypeAliasDeclaration: (alias: TypeAliasNode) => foldType(alias, alias.typeAnnotation),
+    VariableDeclarator: (declarator: DeclaratorNode) => foldValue(declarator.init),
+    PropertyDefinition: (field: FieldNode) => foldValue(field.value),
+    TSInterfaceDeclaration: (declaration: BodyDeclarationNode) => foldType(declaration.body),
+    TSEnumDeclaration: (declaration: BodyDeclarationNode) => foldType(declaration.body),
+    TSTypeAliasDeclaration: (alias: TypeAliasNode) => foldType(alias.typeAnnotation),
   };
-  tree.visit(visitor as OxcVisitor);
+  // A node inside a folded body is moot, and one too small to fold holds nothing large enough: neither is
+  // read further, which spares making objects of its children.
+  const visitor: OxcVisitor = Object.fromEntries(
+    Object.entries(handlers).map(([type, handle]) => [
+      type,
+      (node: OxcNode) => {
+        if (node.start >= foldedUntil && isLarge(node)) handle(node as never);
+      },
+    ]),
+  );
+  tree.visit(visitor);
 }
 
 /** Adds the program's top-level statements that may be dropped. */
