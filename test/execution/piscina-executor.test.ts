@@ -54,7 +54,7 @@ describe('PiscinaExecutor CPU limit', () => {
       mostAtOnce(
         await run(
           subject,
-          ['a', 'b', 'c'].map((id) => burning(id, 60)),
+          ['a', 'b', 'c'].map((id) => burning(id, 100)),
         ),
       ),
     ).toBe(1);
@@ -64,7 +64,7 @@ describe('PiscinaExecutor CPU limit', () => {
       mostAtOnce(
         await run(
           subject,
-          ['d', 'e', 'f', 'g'].map((id) => burning(id, 60)),
+          ['d', 'e', 'f', 'g'].map((id) => burning(id, 100)),
         ),
       ),
     ).toBe(2);
@@ -73,7 +73,7 @@ describe('PiscinaExecutor CPU limit', () => {
     let starts = 0;
     const lowered = await run(
       subject,
-      ['h', 'i', 'j', 'k'].map((id) => burning(id, 60)),
+      ['h', 'i', 'j', 'k'].map((id) => burning(id, 100)),
       () => {
         if (++starts === 2) subject.limitCpu(1);
       },
