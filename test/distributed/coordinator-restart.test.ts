@@ -73,5 +73,9 @@ describe('coordinator restarted with its journal', () => {
     // coordinator died, was found again by the second under the same job id.
     const ledger = readFileSync(join(scratch, 'ledger.txt'), 'utf8').trim().split('\n');
     expect(ledger).toEqual(['first 1', 'second 1', 'third 1']);
+    // "second" started on the worker before this coordinator listened, so no `active` event told it: the
+    // check of the job's state did, long before the job finished (not just as its answer came).
+    const second = resumed.results!.find((result) => result.taskId === 'second')!;
+    expect(second.finishedAt! - second.startedAt!).toBeGreaterThan(300);
   });
 });
