@@ -33,7 +33,7 @@ export {
   TokenCountPool,
   TokenLimitError,
 } from './context/index.js';
-export type { RunOptions, WorkflowOptions } from './coordinator/agent-coordinator.js';
+export type { ParallelRunOptions, RunOptions, WorkflowOptions } from './coordinator/agent-coordinator.js';
 export { AgentCoordinator } from './coordinator/agent-coordinator.js';
 export type { CoordinatorOptions } from './coordinator/coordinator-options.js';
 export type { BullmqExecutorOptions } from './distributed/bullmq-executor.js';

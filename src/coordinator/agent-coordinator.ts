@@ -65,10 +65,11 @@ export interface WorkflowOptions {
   journal?: string;
 }
 
-/** Options of `executeTasksParallel` and `dispatchAgent`. */
-export interface RunOptions {
-  signal?: AbortSignal;
-}
+/** Options of `dispatchAgent`. */
+export type RunOptions = Pick<WorkflowOptions, 'signal'>;
+
+/** Options of {@link AgentCoordinator.executeTasksParallel}: a signal and a journal, as for a workflow. */
+export type ParallelRunOptions = Pick<WorkflowOptions, 'signal' | 'journal'>;
 
 const INDEPENDENT_ONLY =
   'executeTasksParallel runs independent tasks only; use executeWorkflow for tasks with dependencies';
@@ -130,7 +131,7 @@ export class AgentCoordinator extends EventEmitter<CoordinatorEvents> {
    * @returns One result per task, in input order.
    * @throws {ValidationError} before anything runs if a task is invalid or has dependencies.
    */
-  executeTasksParallel(tasks: readonly Task[], options: RunOptions = {}): Promise<TaskResult[]> {
+  executeTasksParallel(tasks: readonly Task[], options: ParallelRunOptions = {}): Promise<TaskResult[]> {
     return this.#execute(tasks, { ...options, forbidDependencies: INDEPENDENT_ONLY });
   }
 

@@ -49,6 +49,23 @@ describe('executeWorkflow with a journal', () => {
     expect(again[1]!.output).toEqual(changed[1]!.output);
   });
 
+  it('resumes independent tasks run with executeTasksParallel too', async () => {
+    const journal = join(scratch, 'parallel.journal');
+    const tasks = workflow(1e4).map(({ dependencies: _, ...task }) => task);
+    const first = await coordinator.executeTasksParallel(tasks, { journal });
+    expect(first.map((result) => result.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'failed',
+    ]);
+    const again = await coordinator.executeTasksParallel(tasks, { journal });
+    expect(resumedIds(again)).toEqual(['a', 'b', 'c', 'd']);
+    expect(again[0]).toEqual({ ...first[0], resumed: true });
+    expect(again[4]).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
   it('refuses a file that is not a journal before running anything', async () => {
     const path = join(scratch, 'notes.txt');
     writeFileSync(path, 'my notes\n');
