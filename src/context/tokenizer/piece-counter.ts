@@ -50,14 +50,7 @@ export class PieceCounter {
 
   /** The exact number of tokens in `text`. */
   count(text: string): number {
-    this.splitter.lastIndex = 0;
-    let total = 0;
-    for (let start = 0; start < text.length; ) {
-      const end = this.pieceEnd(text, start);
-      total += this.tokensOf(text.slice(start, end));
-      start = end;
-    }
-    return total;
+    return this.countPieces(text);
   }
 
   /**
@@ -66,10 +59,14 @@ export class PieceCounter {
    * @returns The text's tokens.
    */
   countAtSafeCuts(text: string, visit: SafeCutVisitor): number {
+    return this.countPieces(text, visit);
+  }
+
+  private countPieces(text: string, visit?: SafeCutVisitor): number {
     this.splitter.lastIndex = 0;
     let total = 0;
     for (let start = 0; start < text.length; ) {
-      if (start > 0 && isSafeCut(text, start)) visit(start, total);
+      if (visit !== undefined && start > 0 && isSafeCut(text, start)) visit(start, total);
       const end = this.pieceEnd(text, start);
       total += this.tokensOf(text.slice(start, end));
       start = end;
