@@ -125,7 +125,7 @@ function benchContext(chars: number, content: BenchContent = 'code and prose'): 
 
 /**
  * Times each backend counting the text three ways, the backends taking turns within every round (in an order
- * that alternates), so that the machine's drift between rounds falls on all of them alike.
+ * that rotates), so that the machine's drift between rounds falls on all of them alike.
  */
 async function measureThroughput(text: string, rounds: number): Promise<BackendThroughput[]> {
   const backends = TOKENIZER_BACKENDS.map((backend) => ({
@@ -141,7 +141,8 @@ async function measureThroughput(text: string, rounds: number): Promise<BackendT
     library(text);
   }
   for (let round = 0; round < rounds; round++) {
-    for (const entry of round % 2 === 0 ? backends : [...backends].reverse()) {
+    for (const position of roundOrder(backends.length, round)) {
+      const entry = backends[position]!;
       entry.tokenizer.clearCache();
       entry.cold.push(await timeMs(() => entry.tokenizer.count(text)));
       entry.warm.push(await timeMs(() => entry.tokenizer.countUncached(text)));
