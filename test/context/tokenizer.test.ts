@@ -4,7 +4,7 @@ import { codeCorpus, declarationCorpus, proseCorpus } from '../../bench/context/
 import { nativeCounter } from '../../src/context/tokenizer/backends.js';
 import { countLongPiece } from '../../src/context/tokenizer/long-piece.js';
 import { PieceCounter } from '../../src/context/tokenizer/piece-counter.js';
-import { isSafeCut } from '../../src/context/tokenizer/pieces.js';
+import { isSafeCut, pieceSplitter } from '../../src/context/tokenizer/pieces.js';
 import { countTokens, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
 import { ENCODINGS, TOKENIZER_BACKENDS } from '../../src/context/types.js';
 
@@ -137,6 +137,21 @@ describe('PieceCounter', () => {
     expect(total).toBe(countTokens(head));
     expect(cuts.length).toBeGreaterThan(head.length / 40);
     expect(cuts).toEqual([...new Set(cuts)].sort((a, b) => a - b));
+  });
+
+  it('counts long text with a few wide characters in parts, exactly, telling every safe cut', () => {
+    // Longer than a part, with one emoji: counted in parts, the emoji's as is and the others narrowed.
+    const long = `${text.repeat(3).slice(0, 30_000)}\n// 👍 naïve “quotes”\n${text.repeat(3).slice(0, 30_000)}`;
+    const library = nativeCounter('gpt-tokenizer', 'o200k_base');
+    const counter = new PieceCounter('o200k_base', library);
+    expect(counter.count(long)).toBe(library(long));
+    const told = new Map<number, number>();
+    expect(counter.countAtSafeCuts(long, (cut, tokensBefore) => told.set(cut, tokensBefore))).toBe(library(long));
+    const pieceStarts = [...long.matchAll(new RegExp(pieceSplitter('o200k_base').source, 'gu'))].map((m) => m.index);
+    expect([...told.keys()]).toEqual(pieceStarts.filter((at) => at > 0 && isSafeCut(long, at)));
+    const sampled = [...told].filter((_, i) => i % 300 === 0);
+    expect(sampled.length).toBeGreaterThan(10);
+    for (const [cut, tokensBefore] of sampled) expect(tokensBefore, `before ${cut}`).toBe(library(long.slice(0, cut)));
   });
 
   it('counts random text exactly as each library counts it whole', () => {

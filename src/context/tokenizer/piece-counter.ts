@@ -11,13 +11,25 @@
 import type { Encoding } from '../types.js';
 import type { NativeCounter } from './backends.js';
 import { countLongPiece } from './long-piece.js';
-import { isSafeCut, MAX_NATIVE_PIECE_LENGTH, pieceSplitter } from './pieces.js';
+import { cutAtSafeBoundaries, isSafeCut, MAX_NATIVE_PIECE_LENGTH, pieceSplitter } from './pieces.js';
 
 /** Pieces up to this many UTF-16 units are remembered; longer ones rarely recur and would crowd the memo. */
 const REMEMBERED_PIECE_LENGTH = 64;
 
 /** Counts remembered at most; the memo starts afresh when full (a few megabytes). */
 const REMEMBERED_PIECES = 1 << 16;
+
+/**
+ * Texts with a character above U+00FF are counted in parts about this long. V8 stores such a text with two bytes
+ * per character, and runs regular expressions and compares string keys more slowly on it; one emoji or curly
+ * quote makes a whole file so. Parts free of such characters are copied to one byte per character first.
+ */
+const NARROWED_PART_LENGTH = 16 * 1024;
+
+const WIDE_CHARACTER = /[^\u0000-\u00ff]/;
+
+/** A copy of `text`, all of whose characters are at most U+00FF, that V8 stores with one byte per character. */
+const narrowed = (text: string): string => Buffer.from(text, 'latin1').toString('latin1');
 
 /** Told each safe cut of a text (see {@link isSafeCut}) and the exact count of the text before it. */
 export type SafeCutVisitor = (cut: number, tokensBefore: number) => void;
@@ -63,12 +75,29 @@ export class PieceCounter {
   }
 
   private countPieces(text: string, visit?: SafeCutVisitor): number {
+    if (text.length <= NARROWED_PART_LENGTH || !WIDE_CHARACTER.test(text)) {
+      return this.countRun(text, 0, 0, visit);
+    }
+    // Parts meet at safe cuts, so their counts add up and every cut inside them is one of the whole text's.
+    let total = 0;
+    let offset = 0;
+    for (const part of cutAtSafeBoundaries(text, NARROWED_PART_LENGTH)) {
+      if (visit !== undefined && offset > 0) visit(offset, total);
+      const run = WIDE_CHARACTER.test(part) ? part : narrowed(part);
+      total += this.countRun(run, offset, total, visit);
+      offset += part.length;
+    }
+    return total;
+  }
+
+  /** Counts `run`, which starts at `offset` of a text with `tokensBefore` tokens before it. */
+  private countRun(run: string, offset: number, tokensBefore: number, visit?: SafeCutVisitor): number {
     this.splitter.lastIndex = 0;
     let total = 0;
-    for (let start = 0; start < text.length; ) {
-      if (visit !== undefined && start > 0 && isSafeCut(text, start)) visit(start, total);
-      const end = this.pieceEnd(text, start);
-      total += this.tokensOf(text.slice(start, end));
+    for (let start = 0; start < run.length; ) {
+      if (visit !== undefined && start > 0 && isSafeCut(run, start)) visit(offset + start, tokensBefore + total);
+      const end = this.pieceEnd(run, start);
+      total += this.tokensOf(run.slice(start, end));
       start = end;
     }
     return total;
