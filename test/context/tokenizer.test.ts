@@ -146,12 +146,17 @@ describe('PieceCounter', () => {
     const counter = new PieceCounter('o200k_base', library);
     expect(counter.count(long)).toBe(library(long));
     const told = new Map<number, number>();
-    expect(counter.countAtSafeCuts(long, (cut, tokensBefore) => told.set(cut, tokensBefore))).toBe(library(long));
-    const pieceStarts = [...long.matchAll(new RegExp(pieceSplitter('o200k_base').source, 'gu'))].map((m) => m.index);
+    expect(counter.countAtSafeCuts(long, (cut, tokensBefore) => told.set(cut, tokensBefore))).toBe(
+      library(long),
+    );
+    const pieceStarts = [...long.matchAll(new RegExp(pieceSplitter('o200k_base').source, 'gu'))].map(
+      (m) => m.index,
+    );
     expect([...told.keys()]).toEqual(pieceStarts.filter((at) => at > 0 && isSafeCut(long, at)));
     const sampled = [...told].filter((_, i) => i % 300 === 0);
     expect(sampled.length).toBeGreaterThan(10);
-    for (const [cut, tokensBefore] of sampled) expect(tokensBefore, `before ${cut}`).toBe(library(long.slice(0, cut)));
+    for (const [cut, tokensBefore] of sampled)
+      expect(tokensBefore, `before ${cut}`).toBe(library(long.slice(0, cut)));
   });
 
   it('counts random text exactly as each library counts it whole', () => {

@@ -26,7 +26,7 @@ const REMEMBERED_PIECES = 1 << 16;
  */
 const NARROWED_PART_LENGTH = 16 * 1024;
 
-const WIDE_CHARACTER = /[^\u0000-\u00ff]/;
+const WIDE_CHARACTER = /[\u0100-\uffff]/;
 
 /** A copy of `text`, all of whose characters are at most U+00FF, that V8 stores with one byte per character. */
 const narrowed = (text: string): string => Buffer.from(text, 'latin1').toString('latin1');
@@ -95,7 +95,8 @@ export class PieceCounter {
     this.splitter.lastIndex = 0;
     let total = 0;
     for (let start = 0; start < run.length; ) {
-      if (visit !== undefined && start > 0 && isSafeCut(run, start)) visit(offset + start, tokensBefore + total);
+      if (visit !== undefined && start > 0 && isSafeCut(run, start))
+        visit(offset + start, tokensBefore + total);
       const end = this.pieceEnd(run, start);
       total += this.tokensOf(run.slice(start, end));
       start = end;
