@@ -11,6 +11,7 @@
 import type { Encoding } from '../types.js';
 import type { NativeCounter } from './backends.js';
 import { countLongPiece } from './long-piece.js';
+import { fitsOneByte, narrowed } from './one-byte.js';
 import { cutAtSafeBoundaries, isSafeCut, MAX_NATIVE_PIECE_LENGTH, pieceSplitter } from './pieces.js';
 
 /** Pieces up to this many UTF-16 units are remembered; longer ones rarely recur and would crowd the memo. */
@@ -20,16 +21,10 @@ const REMEMBERED_PIECE_LENGTH = 64;
 const REMEMBERED_PIECES = 1 << 16;
 
 /**
- * Texts with a character above U+00FF are counted in parts about this long. V8 stores such a text with two bytes
- * per character, and runs regular expressions and compares string keys more slowly on it; one emoji or curly
- * quote makes a whole file so. Parts free of such characters are copied to one byte per character first.
+ * Texts with a character above U+00FF are counted in parts about this long, those parts without one as one-byte
+ * copies (see `one-byte`).
  */
 const NARROWED_PART_LENGTH = 16 * 1024;
-
-const WIDE_CHARACTER = /[\u0100-\uffff]/;
-
-/** A copy of `text`, all of whose characters are at most U+00FF, that V8 stores with one byte per character. */
-const narrowed = (text: string): string => Buffer.from(text, 'latin1').toString('latin1');
 
 /** Told each safe cut of a text (see {@link isSafeCut}) and the exact count of the text before it. */
 export type SafeCutVisitor = (cut: number, tokensBefore: number) => void;
@@ -75,7 +70,7 @@ export class PieceCounter {
   }
 
   private countPieces(text: string, visit?: SafeCutVisitor): number {
-    if (text.length <= NARROWED_PART_LENGTH || !WIDE_CHARACTER.test(text)) {
+    if (text.length <= NARROWED_PART_LENGTH || fitsOneByte(text)) {
       return this.countRun(text, 0, 0, visit);
     }
     // Parts meet at safe cuts, so their counts add up and every cut inside them is one of the whole text's.
@@ -83,7 +78,7 @@ export class PieceCounter {
     let offset = 0;
     for (const part of cutAtSafeBoundaries(text, NARROWED_PART_LENGTH)) {
       if (visit !== undefined && offset > 0) visit(offset, total);
-      const run = WIDE_CHARACTER.test(part) ? part : narrowed(part);
+      const run = fitsOneByte(part) ? narrowed(part) : part;
       total += this.countRun(run, offset, total, visit);
       offset += part.length;
     }
