@@ -6,15 +6,9 @@
  */
 import { type CompressedContext, compressContext, fieldText } from './compress-context.js';
 import { TokenLimitError } from './errors.js';
+import { tokenizerChoiceProblems } from './tokenizer/choice-problems.js';
 import { getTokenizer } from './tokenizer/tokenizer.js';
-import {
-  type CompressionSettings,
-  type Context,
-  type ContextReport,
-  ENCODINGS,
-  type SettingsProblem,
-  TOKENIZER_BACKENDS,
-} from './types.js';
+import type { CompressionSettings, Context, ContextReport, SettingsProblem } from './types.js';
 
 /** Settings for one task's context, with what the task is about. */
 export interface PrepareContextOptions extends CompressionSettings {
@@ -116,17 +110,6 @@ export function validateCompressionSettings(
       message: `must be a positive integer, got ${String(maxContextTokens)}`,
     });
   }
-  if (encoding !== undefined && !(ENCODINGS as readonly unknown[]).includes(encoding)) {
-    problems.push({
-      field: at('encoding'),
-      message: `must be one of ${ENCODINGS.join(', ')}, got ${String(encoding)}`,
-    });
-  }
-  if (backend !== undefined && !(TOKENIZER_BACKENDS as readonly unknown[]).includes(backend)) {
-    problems.push({
-      field: at('backend'),
-      message: `must be one of ${TOKENIZER_BACKENDS.join(', ')}, got ${String(backend)}`,
-    });
-  }
+  problems.push(...tokenizerChoiceProblems({ encoding, backend }, at));
   return problems;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ValidationError } from '../../errors.js';
 import { type CacheStats, contentKey, LruCache } from '../lru-cache.js';
 import {
   DEFAULT_BACKEND,
@@ -15,6 +16,7 @@ import {
   type TokenizerChoice,
 } from '../types.js';
 import { nativeCounter } from './backends.js';
+import { tokenizerChoiceProblems } from './choice-problems.js';
 import { PieceCounter, type SafeCutVisitor } from './piece-counter.js';
 
 /** Counts tokens exactly with one encoding and one library. */
@@ -103,6 +105,7 @@ const tokenizers = new Map<string, UncachedCounting>();
  * The thread's tokenizer for an encoding and library, with its uncached counter: for the context engine.
  *
  * @param choice - Encoding (default `o200k_base`) and backend (default `gpt-tokenizer`).
+ * @throws {@link ValidationError} naming the field if the encoding or backend is unknown.
  */
 export function exactTokenizer(choice: TokenizerChoice = {}): UncachedCounting {
   const encoding = choice.encoding ?? DEFAULT_ENCODING;
@@ -110,6 +113,8 @@ export function exactTokenizer(choice: TokenizerChoice = {}): UncachedCounting {
   const key = `${backend}/${encoding}`;
   let tokenizer = tokenizers.get(key);
   if (tokenizer === undefined) {
+    const problems = tokenizerChoiceProblems(choice);
+    if (problems.length > 0) throw new ValidationError(problems, 'tokenizer choice');
     tokenizer = new ExactTokenizer(encoding, backend);
     tokenizers.set(key, tokenizer);
   }
@@ -120,6 +125,7 @@ export function exactTokenizer(choice: TokenizerChoice = {}): UncachedCounting {
  * The tokenizer for an encoding and library, created once per thread and reused.
  *
  * @param choice - Encoding (default `o200k_base`) and backend (default `gpt-tokenizer`).
+ * @throws {@link ValidationError} naming the field if the encoding or backend is unknown.
  */
 export function getTokenizer(choice: TokenizerChoice = {}): Tokenizer {
   return exactTokenizer(choice);
@@ -131,6 +137,7 @@ export function getTokenizer(choice: TokenizerChoice = {}): Tokenizer {
  * @param text - Any text; special-token markers count as plain text.
  * @param choice - Encoding (default `o200k_base`) and backend (default `gpt-tokenizer`).
  * @returns The number of tokens.
+ * @throws {@link ValidationError} naming the field if the encoding or backend is unknown.
  */
 export function countTokens(text: string, choice: TokenizerChoice = {}): number {
   return getTokenizer(choice).count(text);
