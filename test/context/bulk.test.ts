@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeCorpus, mixedText, proseCorpus } from '../../bench/context/corpus.js';
-import { countTokensBulk, TokenCountPool } from '../../src/context/tokenizer/bulk.js';
+import { type BulkCountOptions, countTokensBulk, TokenCountPool } from '../../src/context/tokenizer/bulk.js';
 import { cutAtSafeBoundaries } from '../../src/context/tokenizer/pieces.js';
 import { countTokens } from '../../src/context/tokenizer/tokenizer.js';
-import { ENCODINGS } from '../../src/context/types.js';
+import { ENCODINGS, type TokenizerChoice } from '../../src/context/types.js';
+import { ValidationError } from '../../src/errors.js';
 
 describe('cutAtSafeBoundaries', () => {
   it('cuts real text into parts whose counts add up to the whole', () => {
@@ -52,6 +53,42 @@ describe('countTokensBulk', () => {
     texts.push(mixedText(400_000), '', 'x');
     const counts = await countTokensBulk(texts, { workers: 2, encoding: 'cl100k_base' });
     expect(counts).toEqual(texts.map((text) => countTokens(text, { encoding: 'cl100k_base' })));
+  });
+
+  it('counts overlapping calls on one pool exactly, and the calls after them', async () => {
+    const pool = new TokenCountPool({ workers: 2 });
+    try {
+      const large = [mixedText(300_000), proseCorpus()[1]!.text];
+      const small = codeCorpus()
+        .slice(0, 5)
+        .map((document) => document.text);
+      const expected = (texts: string[]) => texts.map((text) => countTokens(text));
+      const [first, second] = await Promise.all([pool.count(large), pool.count(small)]);
+      expect(first).toEqual(expected(large));
+      expect(second).toEqual(expected(small));
+      expect(await pool.count(small.reverse())).toEqual(expected(small));
+      expect(await pool.count([])).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects bad options with every problem named, before starting a thread', async () => {
+    const options = {
+      workers: 0.5,
+      encoding: 'p50k_base',
+      backend: 'tiktoken',
+    } as unknown as BulkCountOptions;
+    const error = await countTokensBulk(['text'], options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual([
+      'encoding',
+      'backend',
+      'workers',
+    ]);
+    expect(() => countTokens('text', { backend: 'tiktoken' } as unknown as TokenizerChoice)).toThrow(
+      /backend: must be one of gpt-tokenizer, js-tiktoken, tiktoken-wasm, got tiktoken/,
+    );
   });
 
   it('can be kept open and reused', async () => {

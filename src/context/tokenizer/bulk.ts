@@ -1,19 +1,24 @@
 /**
- * Counting many or large texts on a pool of worker threads. Texts are cut at safe piece boundaries and packed
- * into batches of similar size, so that work spreads evenly and messages stay few.
+ * Counting many or large texts on a pool of worker threads. Texts are cut at safe piece boundaries into parts,
+ * which the workers claim one at a time from shared memory as the main thread writes them (see
+ * `shared-parts`): work spreads evenly even when one core runs slower, and each worker takes one message per
+ * call.
  *
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { ValidationError } from '../../errors.js';
 import { workerUrl } from '../../execution/worker-url.js';
 import type { TokenizerChoice } from '../types.js';
+import { tokenizerChoiceProblems } from './choice-problems.js';
 import { cutAtSafeBoundaries } from './pieces.js';
+import { allocateSharedParts, partResults, publishParts, type SharedParts } from './shared-parts.js';
 
-/** One message to `workers/token-worker`: texts to count with one tokenizer. */
-export interface TokenCountBatch extends TokenizerChoice {
-  /** The texts; the worker answers with their counts in the same order. */
-  texts: string[];
+/** One message to `workers/token-worker`: parts to claim and count with one tokenizer. */
+export interface TokenCountJob extends TokenizerChoice {
+  /** The parts; the worker stores each count it makes with them. */
+  parts: SharedParts;
 }
 
 /** Options of {@link TokenCountPool} and {@link countTokensBulk}. */
@@ -22,19 +27,30 @@ export interface BulkCountOptions extends TokenizerChoice {
   workers?: number;
 }
 
-// Parts this long cost about 10 ms to count: long enough to dwarf messaging, short enough to balance.
+// A part this long takes 1–3 ms to count: long enough to dwarf claiming it, short enough that the last one
+// leaves the other threads idle only briefly.
 const PART_LENGTH = 64 * 1024;
-const BATCHES_PER_WORKER = 4;
 
 /** A pool of token-counting worker threads, for callers that count repeatedly. Close it when done. */
 export class TokenCountPool {
-  private readonly pool: Piscina<TokenCountBatch, number[]>;
+  private readonly pool: Piscina<TokenCountJob, void>;
   private readonly choice: TokenizerChoice;
   private readonly workers: number;
+  /** Shared bytes of the last call, reused by the next one that fits. */
+  private spare: SharedArrayBuffer | undefined;
 
-  /** @param options - Tokenizer and number of workers. */
+  /**
+   * @param options - Tokenizer and number of workers.
+   * @throws {@link ValidationError} listing every bad option.
+   */
   constructor(options: BulkCountOptions = {}) {
-    this.workers = Math.max(1, options.workers ?? availableParallelism());
+    const problems = tokenizerChoiceProblems(options);
+    const { workers } = options;
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+      problems.push({ field: 'workers', message: `must be a positive integer, got ${String(workers)}` });
+    }
+    if (problems.length > 0) throw new ValidationError(problems, 'bulk count options');
+    this.workers = workers ?? availableParallelism();
     this.choice = {
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
       ...(options.backend === undefined ? {} : { backend: options.backend }),
@@ -53,38 +69,41 @@ export class TokenCountPool {
    * @returns Their counts, in the same order.
    */
   async count(texts: readonly string[]): Promise<number[]> {
-    const parts: { text: string; owner: number }[] = [];
+    const parts: string[] = [];
+    const owners: number[] = [];
     texts.forEach((text, owner) => {
-      for (const part of cutAtSafeBoundaries(text, PART_LENGTH)) parts.push({ text: part, owner });
-    });
-    const total = parts.reduce((sum, part) => sum + part.text.length, 0);
-    const batchLength = Math.max(PART_LENGTH, Math.ceil(total / (this.workers * BATCHES_PER_WORKER)));
-    const batches: { texts: string[]; owners: number[] }[] = [];
-    let current: { texts: string[]; owners: number[]; length: number } | undefined;
-    for (const part of parts) {
-      if (current === undefined || current.length >= batchLength) {
-        current = { texts: [], owners: [], length: 0 };
-        batches.push(current);
+      for (const part of cutAtSafeBoundaries(text, PART_LENGTH)) {
+        parts.push(part);
+        owners.push(owner);
       }
-      current.texts.push(part.text);
-      current.owners.push(part.owner);
-      current.length += part.text.length;
-    }
-    const counts = new Array<number>(texts.length).fill(0);
-    await Promise.all(
-      batches.map(async (batch) => {
-        const batchCounts = await this.pool.run({ ...this.choice, texts: batch.texts });
-        batchCounts.forEach((count, i) => {
-          const owner = batch.owners[i]!;
-          counts[owner] = counts[owner]! + count;
-        });
-      }),
+    });
+    const shared = allocateSharedParts(parts, this.spare);
+    this.spare = undefined;
+    // Every worker starts claiming now, while the parts are written.
+    const claims = Array.from({ length: this.workers }, () =>
+      this.pool.run({ ...this.choice, parts: shared }),
     );
+    publishParts(shared, parts);
+    const settled = await Promise.allSettled(claims);
+    // Only now is no worker reading the bytes.
+    this.keepSpare(shared.bytes);
+    for (const claim of settled) if (claim.status === 'rejected') throw claim.reason;
+    const counts = new Array<number>(texts.length).fill(0);
+    partResults(shared).forEach((count, part) => {
+      const owner = owners[part]!;
+      counts[owner] = counts[owner]! + count;
+    });
     return counts;
+  }
+
+  /** Keeps the larger of `bytes` and the spare bytes kept already (calls may overlap). */
+  private keepSpare(bytes: SharedArrayBuffer): void {
+    if (this.spare === undefined || bytes.byteLength > this.spare.byteLength) this.spare = bytes;
   }
 
   /** Stops the worker threads. */
   async close(): Promise<void> {
+    this.spare = undefined;
     await this.pool.destroy();
   }
 }
@@ -96,6 +115,7 @@ export class TokenCountPool {
  * @param texts - The texts.
  * @param options - Tokenizer and number of workers.
  * @returns Their counts, in the same order.
+ * @throws {@link ValidationError} listing every bad option.
  */
 export async function countTokensBulk(
   texts: readonly string[],
