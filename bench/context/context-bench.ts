@@ -230,10 +230,13 @@ function measureCompressionInWorker(request: CompressionCostRequest): Promise<Co
   }).finally(() => worker.terminate());
 }
 
-/** The texts with a marker unique to this variant every 16,000 characters, so that no cached count applies. */
+/**
+ * The texts with a marker unique to this variant and text every 16,000 characters, so that no cached count
+ * applies: not even to parts that a pool cuts alike from two copies of a document.
+ */
 function variant(texts: readonly string[]): string[] {
-  const marker = ` #${made++} `;
-  return texts.map((text) => text.replace(/[\s\S]{1,16000}/g, (chunk) => chunk + marker));
+  const serial = made++;
+  return texts.map((text, i) => text.replace(/[\s\S]{1,16000}/g, (chunk) => `${chunk} #${serial}.${i} `));
 }
 
 /** Counting rounds before the timed ones. */
