@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeCorpus, proseCorpus } from '../../bench/context/corpus.js';
 import { Bm25, centralTerms, terms } from '../../src/context/compression/bm25.js';
 
 describe('terms', () => {
@@ -86,5 +87,30 @@ describe('Bm25', () => {
     expect(scores[1]).toBeGreaterThan(scores[0]!);
     expect(scores[0]).toBeGreaterThan(scores[2]!);
     expect(scores[2]).toBe(0);
+  });
+
+  it('scores as Okapi BM25 over the terms that terms() gives, on real text', () => {
+    const documents = [...proseCorpus().slice(0, 2), codeCorpus()[0]!]
+      .flatMap((document) => document.text.split(/(?<=[.!?])\s+|\n+/))
+      .filter((sentence) => sentence.trim() !== '');
+    const query = new Set(terms('How does the parser count tokens and handle worker threads?'));
+    const ranker = new Bm25(documents, query);
+    const termsOf = documents.map((document) => terms(document));
+    const averageLength = termsOf.reduce((sum, found) => sum + found.length, 0) / documents.length;
+    const idf = new Map(
+      [...query].map((term) => {
+        const frequency = termsOf.filter((found) => found.includes(term)).length;
+        return [term, Math.log(1 + (documents.length - frequency + 0.5) / (frequency + 0.5))];
+      }),
+    );
+    const reference = (found: string[]): number =>
+      [...query].reduce((score, term) => {
+        const tf = found.filter((candidate) => candidate === term).length;
+        const norm = 1.2 * (1 - 0.75 + (0.75 * found.length) / averageLength);
+        return score + (tf === 0 ? 0 : (idf.get(term)! * tf * 2.2) / (tf + norm));
+      }, 0);
+    expect(documents.length).toBeGreaterThan(200);
+    expect(termsOf.filter((found) => reference(found) > 0).length).toBeGreaterThan(10);
+    termsOf.forEach((found, i) => expect(ranker.score(i)).toBeCloseTo(reference(found), 9));
   });
 });

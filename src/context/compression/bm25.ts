@@ -57,8 +57,10 @@ const isLower = (code: number): boolean => code >= 97 && code <= 122;
 const isLowerOrDigit = (code: number): boolean => isLower(code) || (code >= 48 && code <= 57);
 
 /**
- * Passes the term of the ASCII word `text.slice(start, end)` to `visit`, lower-cased if `fold`: as
- * {@link keepTerm} would, or as {@link UNSEEN_TERM} if `seen` need not see it, without slicing it out.
+ * Passes the term of the ASCII word `text.slice(start, end)` to `visit`, lower-cased if `fold`, as
+ * {@link keepTerm} would; or, if `seen` need not see it, only counts it, without slicing it out.
+ *
+ * @returns 1 if the term was counted unseen, else 0.
  */
 function keepAsciiTerm(
   text: string,
@@ -67,19 +69,19 @@ function keepAsciiTerm(
   visit: (term: string) => void,
   seen: SeenTerms | undefined,
   fold = true,
-): void {
-  if (end - start <= 1) return;
-  if (seen !== undefined && !seen.has(end - start, lowerCodeAt(text, start))) {
-    visit(UNSEEN_TERM);
-    return;
-  }
+): number {
+  if (end - start <= 1) return 0;
+  if (seen !== undefined && !seen.has(end - start, lowerCodeAt(text, start))) return 1;
   const word = text.slice(start, end);
   keepTerm(fold ? word.toLowerCase() : word, visit);
+  return 0;
 }
 
 /**
  * {@link wordTerms} for the ASCII word `text.slice(start, end)`, which has a capital after its first letter,
  * without regular expressions.
+ *
+ * @returns How many of its terms were counted unseen (see {@link keepAsciiTerm}).
  */
 function asciiWordTerms(
   text: string,
@@ -87,7 +89,7 @@ function asciiWordTerms(
   end: number,
   visit: (term: string) => void,
   seen: SeenTerms | undefined,
-): void {
+): number {
   let camel = false;
   for (let i = start; i + 1 < end && !camel; i++) {
     const code = text.charCodeAt(i);
@@ -96,10 +98,8 @@ function asciiWordTerms(
       (isLower(code) && isUpper(next)) ||
       (isUpper(code) && isUpper(next) && i + 2 < end && isLower(text.charCodeAt(i + 2)));
   }
-  if (end - start <= 2 || !camel) {
-    keepAsciiTerm(text, start, end, visit, seen);
-    return;
-  }
+  if (end - start <= 2 || !camel) return keepAsciiTerm(text, start, end, visit, seen);
+  let unseen = 0;
   // The parts CAMEL_CASE_PART matches: a capital with lower case or digits after it, a run of capitals not
   // followed by lower case, or a run of lower case and digits.
   for (let partStart = start; partStart < end; ) {
@@ -110,9 +110,10 @@ function asciiWordTerms(
       while (partEnd < end && isUpper(text.charCodeAt(partEnd))) partEnd++;
       if (partEnd < end && isLower(text.charCodeAt(partEnd))) partEnd--;
     }
-    keepAsciiTerm(text, partStart, partEnd, visit, seen);
+    unseen += keepAsciiTerm(text, partStart, partEnd, visit, seen);
     partStart = partEnd;
   }
+  return unseen;
 }
 
 const isSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdfff;
@@ -128,7 +129,7 @@ const SEEN_LENGTHS = 32;
 
 /**
  * Which terms a reader of a text's terms needs to see: those an ASCII term of some length and first letter may
- * be. Other ASCII terms pass as {@link UNSEEN_TERM}, unsliced.
+ * be. Other ASCII terms are only counted, unsliced.
  */
 class SeenTerms {
   // One flag per length (capped) and lower-cased first letter.
@@ -150,17 +151,16 @@ class SeenTerms {
   }
 }
 
-/** What a {@link SeenTerms} filter passes instead of a term that is neither a stopword nor one it sees. */
-const UNSEEN_TERM = '';
-
 /**
  * Passes each search term of a text to `visit`, in order: one pass over its UTF-16 units, with ASCII words
  * split and folded by hand (most words) and the rest as {@link wordTerms} says.
  *
- * @param seen - If given, ASCII terms it need not see pass as {@link UNSEEN_TERM}.
+ * @param seen - If given, ASCII terms it need not see are only counted.
+ * @returns How many terms were counted rather than passed to `visit`.
  */
-function forEachTerm(text: string, visit: (term: string) => void, seen?: SeenTerms): void {
+function forEachTerm(text: string, visit: (term: string) => void, seen?: SeenTerms): number {
   const length = text.length;
+  let unseen = 0;
   let i = 0;
   while (i < length) {
     let code = text.charCodeAt(i);
@@ -184,15 +184,16 @@ function forEachTerm(text: string, visit: (term: string) => void, seen?: SeenTer
       // Units outside the Basic Multilingual Plane: the regular expression finds where the word really is.
       WORD.lastIndex = start;
       const match = WORD.exec(text);
-      if (match === null) return;
+      if (match === null) return unseen;
       i = match.index + match[0].length;
       wordTerms(match[0], visit);
       continue;
     }
     if (!ascii) wordTerms(text.slice(start, i), visit);
-    else if (capitalAfterFirst) asciiWordTerms(text, start, i, visit, seen);
-    else keepAsciiTerm(text, start, i, visit, seen, capitalFirst);
+    else if (capitalAfterFirst) unseen += asciiWordTerms(text, start, i, visit, seen);
+    else unseen += keepAsciiTerm(text, start, i, visit, seen, capitalFirst);
   }
+  return unseen;
 }
 
 /**
@@ -250,16 +251,17 @@ export class Bm25 {
     let totalLength = 0;
     const seen = new SeenTerms(query);
     documents.forEach((document, d) => {
-      let length = 0;
-      forEachTerm(
+      let seenLength = 0;
+      const unseenLength = forEachTerm(
         document,
         (term) => {
-          length++;
-          const q = term === UNSEEN_TERM ? undefined : queryIndex.get(term);
+          seenLength++;
+          const q = queryIndex.get(term);
           if (q !== undefined) this.hits[d * width + q]!++;
         },
         seen,
       );
+      const length = seenLength + unseenLength;
       this.lengths[d] = length;
       totalLength += length;
     });
