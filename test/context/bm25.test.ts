@@ -111,6 +111,8 @@ describe('Bm25', () => {
       }, 0);
     expect(documents.length).toBeGreaterThan(200);
     expect(termsOf.filter((found) => reference(found) > 0).length).toBeGreaterThan(10);
-    termsOf.forEach((found, i) => expect(ranker.score(i)).toBeCloseTo(reference(found), 9));
+    termsOf.forEach((found, i) => {
+      expect(ranker.score(i), `document ${i}`).toBeCloseTo(reference(found), 9);
+    });
   });
 });
