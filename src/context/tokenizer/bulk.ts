@@ -83,8 +83,10 @@ export class TokenCountPool {
     const claims = Array.from({ length: this.workers }, () =>
       this.pool.run({ ...this.choice, parts: shared }),
     );
+    // Heard at once, so that a claim failing while the parts are written is not an unhandled rejection.
+    const settling = Promise.allSettled(claims);
     publishParts(shared, parts);
-    const settled = await Promise.allSettled(claims);
+    const settled = await settling;
     // Only now is no worker reading the bytes.
     this.keepSpare(shared.bytes);
     for (const claim of settled) if (claim.status === 'rejected') throw claim.reason;
