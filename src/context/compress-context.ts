@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { ValidationError } from '../errors.js';
 import { terms } from './compression/bm25.js';
 import { allocateBudget } from './compression/budget.js';
 import { compressCode } from './compression/compress-code.js';
@@ -16,8 +18,9 @@ import { detectFieldKind } from './compression/field-kind.js';
 import { TokenMap } from './compression/token-map.js';
 import { TokenLimitError } from './errors.js';
 import { contentKey, LruCache } from './lru-cache.js';
+import { ratioProblem, tokenizerChoiceProblems, tokenLimitProblem } from './settings-problems.js';
 import { exactTokenizer, type UncachedCounting } from './tokenizer/tokenizer.js';
-import type { Context, ContextReport, TokenizerChoice } from './types.js';
+import type { Context, ContextReport, SettingsProblem, TokenizerChoice } from './types.js';
 
 /** Strings of at most this many tokens are kept whole, like other scalars. */
 export const SHORT_FIELD_TOKENS = 32;
@@ -81,11 +84,19 @@ async function compressField(key: string, input: FieldCompressionInput): Promise
   return kind.kind === 'code' ? compressCode(input, kind.language) : compressText(input, kind.kind);
 }
 
-function checkOptions(ratio: number, maxTokens: number | undefined): void {
-  if (!(ratio > 0 && ratio <= 1)) throw new RangeError(`ratio must be in (0, 1], got ${ratio}`);
-  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
-    throw new RangeError(`maxTokens must be a positive integer, got ${maxTokens}`);
+/** Every problem of the options as given, so that one error names them all. */
+function optionProblems(options: CompressOptions): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  for (const problem of [
+    ratioProblem('ratio', options.ratio),
+    tokenLimitProblem('maxTokens', options.maxTokens),
+  ]) {
+    if (problem !== undefined) problems.push(problem);
   }
+  if (options.query !== undefined && typeof options.query !== 'string') {
+    problems.push({ field: 'query', message: `must be a string, got ${typeof options.query}` });
+  }
+  return [...problems, ...tokenizerChoiceProblems(options)];
 }
 
 /**
@@ -95,14 +106,16 @@ function checkOptions(ratio: number, maxTokens: number | undefined): void {
  * @param context - The task's context; string fields may be compressed, other values are kept.
  * @param options - Ratio (default 0.5), ceiling, query, tokenizer.
  * @returns The compressed context (same keys) with token counts and the strategies applied per field.
+ * @throws {@link ValidationError} listing every bad option.
  * @throws {@link TokenLimitError} if the values kept whole alone exceed `maxTokens`.
  */
 export async function compressContext(
   context: Context,
   options: CompressOptions = {},
 ): Promise<CompressedContext> {
+  const problems = optionProblems(options);
+  if (problems.length > 0) throw new ValidationError(problems, 'compressContext options');
   const ratio = options.ratio ?? 0.5;
-  checkOptions(ratio, options.maxTokens);
   const tokenizer = exactTokenizer(options);
   const fields = Object.entries(context).map(([key, value]) => measure(key, value, tokenizer));
   const originalTokens = fields.reduce((sum, field) => sum + field.tokens, 0);

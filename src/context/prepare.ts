@@ -6,7 +6,7 @@
  */
 import { type CompressedContext, compressContext, fieldText } from './compress-context.js';
 import { TokenLimitError } from './errors.js';
-import { tokenizerChoiceProblems } from './tokenizer/choice-problems.js';
+import { ratioProblem, tokenizerChoiceProblems, tokenLimitProblem } from './settings-problems.js';
 import { getTokenizer } from './tokenizer/tokenizer.js';
 import type { CompressionSettings, Context, ContextReport, SettingsProblem } from './types.js';
 
@@ -92,23 +92,11 @@ export function validateCompressionSettings(
       message: `must be true or false, got ${String(enableCompression)}`,
     });
   }
-  if (
-    compressionRatio !== undefined &&
-    !(typeof compressionRatio === 'number' && compressionRatio > 0 && compressionRatio <= 1)
-  ) {
-    problems.push({
-      field: at('compressionRatio'),
-      message: `must be a number greater than 0 and at most 1 (share of tokens kept), got ${String(compressionRatio)}`,
-    });
-  }
-  if (
-    maxContextTokens !== undefined &&
-    !(Number.isInteger(maxContextTokens) && (maxContextTokens as number) > 0)
-  ) {
-    problems.push({
-      field: at('maxContextTokens'),
-      message: `must be a positive integer, got ${String(maxContextTokens)}`,
-    });
+  for (const problem of [
+    ratioProblem(at('compressionRatio'), compressionRatio),
+    tokenLimitProblem(at('maxContextTokens'), maxContextTokens),
+  ]) {
+    if (problem !== undefined) problems.push(problem);
   }
   problems.push(...tokenizerChoiceProblems({ encoding, backend }, at));
   return problems;

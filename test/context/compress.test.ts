@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeCorpus, declarationCorpus, proseCorpus } from '../../bench/context/corpus.js';
-import { compressContext, fieldText, SHORT_FIELD_TOKENS } from '../../src/context/compress-context.js';
+import {
+  type CompressOptions,
+  compressContext,
+  fieldText,
+  SHORT_FIELD_TOKENS,
+} from '../../src/context/compress-context.js';
 import { terms } from '../../src/context/compression/bm25.js';
 import { allocateBudget, FIELD_FLOOR_TOKENS } from '../../src/context/compression/budget.js';
 import { compressText } from '../../src/context/compression/compress-text.js';
@@ -9,6 +14,7 @@ import { detectFieldKind } from '../../src/context/compression/field-kind.js';
 import { TokenMap } from '../../src/context/compression/token-map.js';
 import { TokenLimitError } from '../../src/context/errors.js';
 import { countTokens, exactTokenizer, getTokenizer } from '../../src/context/tokenizer/tokenizer.js';
+import { ValidationError } from '../../src/errors.js';
 
 const prose = proseCorpus();
 const code = codeCorpus();
@@ -124,10 +130,27 @@ describe('compressContext', () => {
     expect(limit.message).toContain('maxContextTokens');
   });
 
-  it('rejects ratios outside (0, 1] and ceilings that are not positive integers', async () => {
-    await expect(compressContext({ a: 'x' }, { ratio: 0 })).rejects.toThrow(RangeError);
-    await expect(compressContext({ a: 'x' }, { ratio: 1.5 })).rejects.toThrow(RangeError);
-    await expect(compressContext({ a: 'x' }, { maxTokens: 2.5 })).rejects.toThrow(RangeError);
+  it('rejects bad options with one ValidationError naming every field at fault', async () => {
+    await expect(compressContext({ a: 'x' }, { ratio: 0 })).rejects.toThrow(ValidationError);
+    const options = {
+      ratio: 1.5,
+      maxTokens: 2.5,
+      query: 42,
+      encoding: 'p50k_base',
+      backend: 'tiktoken',
+    } as unknown as CompressOptions;
+    const error = (await compressContext({ a: 'x' }, options).catch(
+      (caught: unknown) => caught,
+    )) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.issues.map((issue) => issue.field)).toEqual([
+      'ratio',
+      'maxTokens',
+      'query',
+      'encoding',
+      'backend',
+    ]);
+    expect(error.message).toContain('ratio: must be a number greater than 0 and at most 1');
   });
 });
 

@@ -10,8 +10,8 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ValidationError } from '../../errors.js';
 import { workerUrl } from '../../execution/worker-url.js';
+import { tokenizerChoiceProblems } from '../settings-problems.js';
 import type { TokenizerChoice } from '../types.js';
-import { tokenizerChoiceProblems } from './choice-problems.js';
 import { cutAtSafeBoundaries } from './pieces.js';
 import { allocateSharedParts, partResults, publishParts, type SharedParts } from './shared-parts.js';
 

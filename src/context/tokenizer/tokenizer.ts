@@ -8,6 +8,7 @@
 
 import { ValidationError } from '../../errors.js';
 import { type CacheStats, contentKey, LruCache } from '../lru-cache.js';
+import { tokenizerChoiceProblems } from '../settings-problems.js';
 import {
   DEFAULT_BACKEND,
   DEFAULT_ENCODING,
@@ -16,7 +17,6 @@ import {
   type TokenizerChoice,
 } from '../types.js';
 import { nativeCounter } from './backends.js';
-import { tokenizerChoiceProblems } from './choice-problems.js';
 import { PieceCounter, type SafeCutVisitor } from './piece-counter.js';
 
 /** Counts tokens exactly with one encoding and one library. */
