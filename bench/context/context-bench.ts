@@ -389,9 +389,9 @@ export function contextBenchTables(report: ContextBenchReport): BenchTable[] {
         ],
       ],
       notes: [
-        'Each setting first counts the texts 3 times, so that each thread has met their pieces, as in steady ' +
-          'use. Every round adds markers, unique to the round and the text, so that no count is served from a ' +
-          'cache.',
+        `Each setting first counts the texts ${WARM_UP_ROUNDS} times, so that each thread has met their ` +
+          'pieces, as in steady use. Every round adds markers, unique to the round and the text, so that no ' +
+          'count is served from a cache.',
         'The workers claim parts of 64K characters from shared memory as the main thread writes them; the ' +
           'main thread counts each text whole.',
         'The three settings take turns within each round; times are medians, the speed-up is main thread ÷ ' +

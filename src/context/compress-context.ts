@@ -7,7 +7,6 @@
  *
  * @module
  */
-
 import { ValidationError } from '../errors.js';
 import { terms } from './compression/bm25.js';
 import { allocateBudget } from './compression/budget.js';
@@ -18,7 +17,7 @@ import { detectFieldKind } from './compression/field-kind.js';
 import { TokenMap } from './compression/token-map.js';
 import { TokenLimitError } from './errors.js';
 import { contentKey, LruCache } from './lru-cache.js';
-import { ratioProblem, tokenizerChoiceProblems, tokenLimitProblem } from './settings-problems.js';
+import { ratioProblems, tokenizerChoiceProblems, tokenLimitProblems } from './settings-problems.js';
 import { exactTokenizer, type UncachedCounting } from './tokenizer/tokenizer.js';
 import type { Context, ContextReport, SettingsProblem, TokenizerChoice } from './types.js';
 
@@ -86,17 +85,15 @@ async function compressField(key: string, input: FieldCompressionInput): Promise
 
 /** Every problem of the options as given, so that one error names them all. */
 function optionProblems(options: CompressOptions): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
-  for (const problem of [
-    ratioProblem('ratio', options.ratio),
-    tokenLimitProblem('maxTokens', options.maxTokens),
-  ]) {
-    if (problem !== undefined) problems.push(problem);
-  }
-  if (options.query !== undefined && typeof options.query !== 'string') {
-    problems.push({ field: 'query', message: `must be a string, got ${typeof options.query}` });
-  }
-  return [...problems, ...tokenizerChoiceProblems(options)];
+  const { ratio, maxTokens, query } = options;
+  return [
+    ...ratioProblems('ratio', ratio),
+    ...tokenLimitProblems('maxTokens', maxTokens),
+    ...(query === undefined || typeof query === 'string'
+      ? []
+      : [{ field: 'query', message: `must be a string, got ${typeof query}` }]),
+    ...tokenizerChoiceProblems(options),
+  ];
 }
 
 /**

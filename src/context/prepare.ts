@@ -6,7 +6,7 @@
  */
 import { type CompressedContext, compressContext, fieldText } from './compress-context.js';
 import { TokenLimitError } from './errors.js';
-import { ratioProblem, tokenizerChoiceProblems, tokenLimitProblem } from './settings-problems.js';
+import { ratioProblems, tokenizerChoiceProblems, tokenLimitProblems } from './settings-problems.js';
 import { getTokenizer } from './tokenizer/tokenizer.js';
 import type { CompressionSettings, Context, ContextReport, SettingsProblem } from './types.js';
 
@@ -92,12 +92,10 @@ export function validateCompressionSettings(
       message: `must be true or false, got ${String(enableCompression)}`,
     });
   }
-  for (const problem of [
-    ratioProblem(at('compressionRatio'), compressionRatio),
-    tokenLimitProblem(at('maxContextTokens'), maxContextTokens),
-  ]) {
-    if (problem !== undefined) problems.push(problem);
-  }
-  problems.push(...tokenizerChoiceProblems({ encoding, backend }, at));
-  return problems;
+  return [
+    ...problems,
+    ...ratioProblems(at('compressionRatio'), compressionRatio),
+    ...tokenLimitProblems(at('maxContextTokens'), maxContextTokens),
+    ...tokenizerChoiceProblems({ encoding, backend }, at),
+  ];
 }

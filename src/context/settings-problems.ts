@@ -12,14 +12,17 @@ import { ENCODINGS, type SettingsProblem, TOKENIZER_BACKENDS } from './types.js'
  *
  * @param field - The setting's name as the user gave it, e.g. `compressionRatio` or `tasks[2].compressionRatio`.
  * @param value - Its value as given, undefined if not given.
+ * @returns The problem, or none.
  */
-export function ratioProblem(field: string, value: unknown): SettingsProblem | undefined {
+export function ratioProblems(field: string, value: unknown): SettingsProblem[] {
   return value === undefined || (typeof value === 'number' && value > 0 && value <= 1)
-    ? undefined
-    : {
-        field,
-        message: `must be a number greater than 0 and at most 1 (share of tokens kept), got ${String(value)}`,
-      };
+    ? []
+    : [
+        {
+          field,
+          message: `must be a number greater than 0 and at most 1 (share of tokens kept), got ${String(value)}`,
+        },
+      ];
 }
 
 /**
@@ -27,11 +30,12 @@ export function ratioProblem(field: string, value: unknown): SettingsProblem | u
  *
  * @param field - The setting's name as the user gave it.
  * @param value - Its value as given, undefined if not given.
+ * @returns The problem, or none.
  */
-export function tokenLimitProblem(field: string, value: unknown): SettingsProblem | undefined {
+export function tokenLimitProblems(field: string, value: unknown): SettingsProblem[] {
   return value === undefined || (Number.isInteger(value) && (value as number) > 0)
-    ? undefined
-    : { field, message: `must be a positive integer, got ${String(value)}` };
+    ? []
+    : [{ field, message: `must be a positive integer, got ${String(value)}` }];
 }
 
 /**
